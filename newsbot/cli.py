@@ -1,0 +1,93 @@
+"""The ``newsbot`` command: extract, crawl, demo and eval, over the same core pieces."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .extraction import ExtractionError, extract
+
+
+def _read_input(name: str) -> tuple[bytes, str]:
+    """Bytes and default URL of one ``extract`` input (a path, a .gz path, or ``-``)."""
+    if name == "-":
+        return sys.stdin.buffer.read(), "stdin:"
+    path = Path(name)
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data, path.resolve().as_uri()
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    if args.url and len(args.paths) != 1:
+        print("newsbot extract: --url names the URL of a single input", file=sys.stderr)
+        return 2
+    failed = 0
+    for name in args.paths:
+        try:
+            body, url = _read_input(name)
+            article = extract(body, args.url or url)
+        except (OSError, EOFError, gzip.BadGzipFile, ExtractionError) as err:
+            print(f"newsbot extract: {name}: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        print(json.dumps(article.to_dict(), ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from .crawl import run_crawl
+
+    return run_crawl(args.start, output=args.output, state=args.state)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .crawl import run_demo
+
+    return run_demo(output=args.output)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import run_eval
+
+    return run_eval(Path(args.corpus), json_path=Path(args.json) if args.json else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="print one JSON record per HTML file (.html, .html.gz or - for stdin)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--url", help="the page's URL (single input only); default file:// or stdin:")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("crawl", help="crawl a start URL (feed, sitemap or section page) into JSONL")
+    p.add_argument("start", metavar="URL")
+    p.add_argument("--output", default=None, help="output root (setting NEWSBOT_OUTPUT_DIR; default ./output)")
+    p.add_argument("--state", default=None, help="state directory (setting NEWSBOT_STATE_DIR)")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("demo", help="serve the bundled fixture site on 127.0.0.1 and crawl it")
+    p.add_argument("--output", default=None, help="output root (default ./output)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("eval", help="score newsbot and plain trafilatura on a corpus")
+    p.add_argument("corpus", metavar="DIR")
+    p.add_argument("--json", default=None, metavar="PATH", help="also write the full report as JSON")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""The extraction core: bytes + URL in, an :class:`Article` out. No Scrapy imports here."""
+
+from .core import ExtractionError, extract
+from .record import Article, Block
+
+__all__ = ["Article", "Block", "ExtractionError", "extract"]

@@ -1,0 +1,79 @@
+"""The article record: the one JSON object per article that every output carries."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Block:
+    """One structural piece of the body, in reading order."""
+
+    type: str
+    """One of paragraph, heading, quote, list_item, table."""
+    text: str
+
+
+@dataclass
+class Article:
+    """Every field is always present in the JSON; unknown values are None or empty."""
+
+    url: str
+    """Final URL after redirects (``file://`` for a local file, ``stdin:`` for standard input)."""
+    id: str | None = None
+    """sha256 hex of the normalized canonical URL, else of the normalized final URL."""
+    requested_url: str | None = None
+    """The URL that was asked for, before redirects (fetch field)."""
+    canonical_url: str | None = None
+    """The page's canonical link, kept only when it is on the same site and not the home page."""
+    site: str | None = None
+    """Lowercased host without a leading ``www.``; subdomain editions are distinct sites."""
+    source: str | None = None
+    """Name of the site config that produced this record, if any."""
+    title: str | None = None
+    lead: str | None = None
+    """The standfirst; when present it is also the first paragraph of ``body``."""
+    body: str = ""
+    """Paragraphs and sub-headings joined by a blank line."""
+    blocks: list[Block] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    """ISO 8601, as precise as the page gives; a time zone only when the page gives one."""
+    modified: str | None = None
+    language: str | None = None
+    """ISO 639-1 code."""
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    fetched_at: str | None = None
+    """UTC ISO 8601 time of the fetch (fetch field)."""
+    http_status: int | None = None
+    """HTTP status of the final response (fetch field)."""
+    content_hash: str | None = None
+    """sha256 hex of ``body`` in its normal form (see :func:`content_hash`)."""
+    extractor_version: str | None = None
+    is_article: bool = False
+    drop_reason: str | None = None
+    """Why the page is not an article; None when ``is_article`` is true."""
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normal_paragraph(text: str) -> str:
+    """NFC and one space for every run of white space: the form hashes and comparisons use."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def content_hash(paragraphs: list[str]) -> str:
+    """sha256 of the body after NFC, white space collapsed per paragraph, joined by a blank line."""
+    text = "\n\n".join(p for p in map(normal_paragraph, paragraphs) if p)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

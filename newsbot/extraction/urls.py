@@ -1,0 +1,71 @@
+"""URL normalization and identity: the one definition of "same article URL" and "same site"."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .patterns import load_patterns
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@lru_cache(maxsize=1)
+def _tracking() -> tuple[frozenset[str], tuple[str, ...]]:
+    data = load_patterns("tracking_params")
+    return frozenset(data["exact"]), tuple(data["prefixes"])
+
+
+def _is_tracking(name: str) -> bool:
+    exact, prefixes = _tracking()
+    lowered = name.lower()
+    return lowered in exact or lowered.startswith(prefixes)
+
+
+def normalize_url(url: str) -> str:
+    """Lowercase scheme and host, drop default port, fragment and tracking parameters.
+
+    >>> normalize_url("HTTPS://WWW.Example.com:443/a/b?utm_source=x&id=3#top")
+    'https://www.example.com/a/b?id=3'
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port is kept out rather than crashing the crawl
+        port = None
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def url_id(url: str) -> str:
+    """The record ``id``: sha256 hex of the normalized URL."""
+    return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()
+
+
+def site_of(url: str | None) -> str | None:
+    """Lowercased host without a leading ``www.``; None for URLs without a web host.
+
+    >>> site_of("https://WWW.en.Tengrinews.kz/news/1")
+    'en.tengrinews.kz'
+    """
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_home_page(url: str) -> bool:
+    """True for a site's root, with or without an index file or query."""
+    path = urlsplit(url).path
+    return path in ("", "/") or path.lower() in ("/index.html", "/index.htm", "/index.php")
