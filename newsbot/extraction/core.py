@@ -3,51 +3,92 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import deepcopy
 
-import lxml.html
 import trafilatura
-from lxml import etree
 
 from .. import __version__
+from .blocks import body_blocks, drop_noise, place_lead, site_names
+from .clean import clean_tree, shows_text
 from .decode import decode_html
-from .record import Article, Block, content_hash
-from .urls import site_of, url_id
+from .metadata import detect_language, read_metadata
+from .page import ExtractionError, Page, parse_html
+from .record import Article, content_hash
+from .urls import is_home_page, site_of, url_id
+
+# A body shorter than this is a stub, a gallery or a teaser, not an article.
+MIN_ARTICLE_CHARS = 300
+# Pages that declare themselves articles (og:type, JSON-LD) may be shorter.
+MIN_DECLARED_ARTICLE_CHARS = 150
+# Page types that say "not one article".
+NON_ARTICLE_TYPES = frozenset({"website", "profile", "collectionpage", "itemlist", "searchresultspage", "webpage"})
 
 
-class ExtractionError(ValueError):
-    """The input cannot be read as an HTML page at all (empty, binary, not markup)."""
+def _canonical(page: Page, site: str | None) -> str | None:
+    """The canonical link, kept only when it is on the page's own site and not a home page."""
+    href = page.canonical
+    if not href or not href.startswith(("http://", "https://")):
+        return None
+    if site is not None and site_of(href) != site:
+        return None
+    return None if is_home_page(href) else href
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
-    try:
-        tree = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as err:
-        raise ExtractionError(f"not an HTML document: {err}") from err
-    return tree
+def _article_verdict(body_chars: int, types: set[str]) -> str | None:
+    """None for an article, else the drop reason."""
+    if body_chars == 0:
+        return "empty_body"
+    declared = "article" in types or any("article" in t for t in types)
+    if body_chars < (MIN_DECLARED_ARTICLE_CHARS if declared else MIN_ARTICLE_CHARS):
+        return "too_short"
+    if not declared and types & NON_ARTICLE_TYPES and body_chars < 3 * MIN_ARTICLE_CHARS:
+        return "not_article_type"
+    return None
 
 
 def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> Article:
-    """Turn one fetched page into an article record (fetch fields left empty)."""
+    """Turn one fetched page into an article record (fetch fields left empty).
+
+    Same bytes, URL and headers always give the same record.
+    """
     if not body or not body.strip():
         raise ExtractionError("empty document")
-    headers = {k.lower(): v for k, v in (headers or {}).items()}
-    decoded = decode_html(body, headers.get("content-type"))
-    tree = parse_html(decoded.text)
-    doc = trafilatura.bare_extraction(tree, url=url, fast=True, include_comments=False, with_metadata=True)
-    blocks = []
-    if doc is not None and doc.body is not None:
-        blocks = [Block("paragraph", " ".join(el.itertext()).strip()) for el in doc.body if "".join(el.itertext()).strip()]
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    decoded = decode_html(body, lowered.get("content-type"))
+    page = Page.from_tree(parse_html(decoded.text), url)
+    meta = read_metadata(page)
+
+    site = site_of(url)
+    canonical = _canonical(page, site)
+    if site is None and canonical is not None:
+        site = site_of(canonical)  # a saved file knows its site only from its canonical link
+
+    cleaned = deepcopy(page.tree)
+    clean_tree(cleaned)
+    doc = trafilatura.bare_extraction(cleaned, url=url, fast=True, include_comments=False, include_tables=True)
+    blocks = drop_noise(body_blocks(doc.body if doc is not None else None), meta.title, site_names(meta.sitename, site))
+    blocks, lead = place_lead(blocks, meta.descriptions, lambda text: shows_text(cleaned, text))
+
     paragraphs = [b.text for b in blocks]
-    article = Article(
+    body_text = "\n\n".join(paragraphs)
+    drop_reason = _article_verdict(len(body_text), meta.types)
+    return Article(
         url=url,
-        id=url_id(url),
-        site=site_of(url),
-        title=doc.title if doc else None,
-        body="\n\n".join(paragraphs),
+        id=url_id(canonical or url),
+        canonical_url=canonical,
+        site=site,
+        title=meta.title,
+        lead=lead,
+        body=body_text,
         blocks=blocks,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        language=detect_language(body_text, meta.language_declared),
+        tags=meta.tags,
+        image=meta.image,
         content_hash=content_hash(paragraphs),
         extractor_version=__version__,
-        is_article=bool(paragraphs),
-        drop_reason=None if paragraphs else "empty_body",
+        is_article=drop_reason is None,
+        drop_reason=drop_reason,
     )
-    return article

@@ -1,0 +1,119 @@
+"""From trafilatura's body tree to ordered blocks, then text-level clean-up.
+
+Rules here see each block's text: titles and paragraphs repeated on the page
+appear once, credit and source lines go, and the lead is found and put first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from lxml.etree import _Element
+
+from .clean import is_share_text, read_also_marker, fold
+from .patterns import load_patterns
+from .record import Block, normal_paragraph
+
+_ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
+
+
+def _text(el: _Element) -> str:
+    return normal_paragraph("".join(el.itertext()))
+
+
+def _table_text(table: _Element) -> str:
+    """Rows on their own lines, cells separated by " | "."""
+    rows = []
+    for row in table.iter("row"):
+        cells = [_text(c) for c in row.iter("cell")]
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return "\n".join(rows)
+
+
+def body_blocks(body: _Element | None) -> list[Block]:
+    """trafilatura's XML body (p, head, quote, list, table) as typed blocks in reading order."""
+    if body is None:
+        return []
+    blocks: list[Block] = []
+    for el in body:
+        tag = el.tag
+        if tag == "list":
+            blocks.extend(Block("list_item", t) for item in el.iter("item") if (t := _text(item)))
+            continue
+        if tag == "table":
+            text, kind = _table_text(el), "table"
+        else:
+            text = _text(el)
+            kind = {"head": "heading", "quote": "quote"}.get(tag, "paragraph")
+        if text:
+            blocks.append(Block(kind, text))
+    return blocks
+
+
+@lru_cache(maxsize=1)
+def _credit_regex() -> tuple[re.Pattern[str], int]:
+    data = load_patterns("credits")
+    return re.compile("|".join(f"(?:{p})" for p in data["patterns"]), re.IGNORECASE), data["max_chars"]
+
+
+def site_names(sitename: str | None, site: str | None) -> set[str]:
+    """Ways a page names its own site: og:site_name and the host's main label ("tengrinews")."""
+    names = {fold(sitename)} if sitename else set()
+    if site:
+        labels = site.split(".")
+        names.add(fold(labels[-2] if len(labels) >= 2 else labels[0]))
+        names.add(fold(site))
+    return names
+
+
+def is_credit_line(text: str, names: set[str]) -> bool:
+    regex, limit = _credit_regex()
+    return len(text) <= limit and (bool(regex.search(text)) or fold(text) in names)
+
+
+def drop_noise(blocks: Iterable[Block], title: str | None, names: set[str]) -> list[Block]:
+    """Remove title repeats, share labels, bare markers and credit lines; keep each text once."""
+    seen: set[str] = {fold(title)} if title else set()
+    kept: list[Block] = []
+    for block in blocks:
+        key = fold(block.text)
+        if not key or key in seen or is_share_text(block.text) or is_credit_line(block.text, names):
+            continue
+        if read_also_marker(block.text) is not None and len(key) < 40:
+            continue
+        seen.add(key)
+        kept.append(block)
+    return kept
+
+
+def _matches_teaser(text: str, teaser: str) -> bool:
+    """Same text, or the teaser is the text cut short with an ellipsis."""
+    a, b = fold(text), fold(teaser)
+    if a == b:
+        return True
+    if _ELLIPSIS.search(teaser):
+        stem = fold(_ELLIPSIS.sub("", teaser))
+        return len(stem) >= 40 and a.startswith(stem)
+    return False
+
+
+def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], bool]) -> tuple[list[Block], str | None]:
+    """Find the lead and make it body's first paragraph, exactly once.
+
+    The lead is the page's declared teaser (og/meta description) when the
+    page also shows it: either already the first paragraph, or a visible
+    element the main-text step left out (standfirsts often sit outside the
+    story container).
+    """
+    for teaser in teasers:
+        if blocks and blocks[0].type == "paragraph" and _matches_teaser(blocks[0].text, teaser):
+            return blocks, blocks[0].text
+        if any(_matches_teaser(b.text, teaser) for b in blocks):
+            continue  # a description copied from further down the story is no lead
+        if shown(teaser):
+            lead = normal_paragraph(teaser)
+            return [Block("paragraph", lead), *blocks], lead
+    return blocks, None

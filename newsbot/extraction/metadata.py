@@ -1,0 +1,177 @@
+"""Article metadata from structured data first (JSON-LD, meta tags), then visible text.
+
+trafilatura's metadata (title, author, date, site name, tags, image) is the
+fallback; structured values win because they keep the precision the page gives
+(a full timestamp with its own time zone rather than a bare day).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import py3langid
+from trafilatura.metadata import extract_metadata
+
+from .page import Page
+
+_SPACE = re.compile(r"\s+")
+_BYLINE_PREFIX = re.compile(
+    r"^(by|von|par|por|di|da|av|door|af|автор[ы]?|авторы|текст|материал подготовил[а]?|yazan|بقلم|作者)\s*[:：]?\s+",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bve\b|\|)\s*", re.IGNORECASE)
+_HAS_DIGIT_RUN = re.compile(r"\d{2,}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished", "publishdate", "pubdate",
+                  "dc.date.issued", "dcterms.created", "date", "sailthru.date", "parsely-pub-date", "publish-date")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language_declared: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    sitename: str | None = None
+    descriptions: list[str] = field(default_factory=list)
+    """Teaser texts the page declares (og/meta/JSON-LD description): lead candidates."""
+    types: set[str] = field(default_factory=set)
+    """Declared page types (og:type, JSON-LD @type), lowercased."""
+
+
+def _clean(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    text = _SPACE.sub(" ", text).strip()
+    return text or None
+
+
+def normalize_date(value: Any) -> str | None:
+    """ISO 8601 as precise as given; a time zone only when the value carries one."""
+    text = _clean(value)
+    if not text:
+        return None
+    text = text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        return None
+    if len(text) == 10:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def _names(value: Any) -> list[str]:
+    """Person names from a JSON-LD author value (string, object or list); organizations skipped."""
+    if isinstance(value, list):
+        return [n for item in value for n in _names(item)]
+    if isinstance(value, dict):
+        types = value.get("@type")
+        if isinstance(types, str) and types.casefold() == "organization":
+            return []
+        return _names(value.get("name"))
+    text = _clean(value)
+    return [text] if text else []
+
+
+def clean_authors(raw: list[str], sitename: str | None) -> list[str]:
+    """People only: no site name, no "By", no dates or URLs, each name once."""
+    site = (sitename or "").casefold()
+    result: list[str] = []
+    for entry in raw:
+        entry = _BYLINE_PREFIX.sub("", entry.strip())
+        for name in _AUTHOR_SPLIT.split(entry):
+            name = name.strip(" .,:;-–—|")
+            low = name.casefold()
+            if (
+                len(name) < 3
+                or len(name) > 60
+                or _HAS_DIGIT_RUN.search(name)
+                or "http" in low
+                or "@" in name
+                or (site and low == site)
+                or name.casefold() in (r.casefold() for r in result)
+            ):
+                continue
+            result.append(name)
+    return result
+
+
+def _language_code(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = re.split(r"[-_]", value.strip().lower())[0]
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def read_metadata(page: Page) -> Metadata:
+    """Everything but the body, from structured data with trafilatura as fallback."""
+    doc = extract_metadata(page.tree, page.url)
+    ld = page.jsonld_article or {}
+    meta = Metadata()
+    meta.sitename = _clean(page.first_meta("og:site_name")) or _clean(doc.sitename)
+    meta.title = _clean(doc.title) or _clean(ld.get("headline"))
+    meta.authors = clean_authors(_names(ld.get("author")) or ([doc.author] if doc.author else []), meta.sitename)
+    meta.published = (
+        normalize_date(ld.get("datePublished"))
+        or normalize_date(page.first_meta(*PUBLISHED_META))
+        or normalize_date(_first_time(page))
+        or normalize_date(doc.date)
+    )
+    meta.modified = normalize_date(ld.get("dateModified")) or normalize_date(page.first_meta(*MODIFIED_META))
+    meta.language_declared = _language_code(page.tree.get("lang")) or _language_code(
+        page.first_meta("content-language", "og:locale", "language")
+    )
+    meta.tags = list(dict.fromkeys(t for raw in (doc.tags or []) + (doc.categories or []) for t in _split_tags(raw)))
+    image = page.first_meta("og:image", "twitter:image", "og:image:url") or doc.image
+    meta.image = urljoin(page.url, image) if image and page.url.startswith("http") else image
+    meta.descriptions = [
+        d
+        for d in dict.fromkeys(
+            _clean(x)
+            for x in (
+                page.first_meta("og:description"),
+                page.first_meta("description"),
+                page.first_meta("twitter:description"),
+                ld.get("description"),
+            )
+        )
+        if d
+    ]
+    og_type = page.first_meta("og:type")
+    meta.types = {og_type.casefold()} if og_type else set()
+    if page.jsonld_article is not None:
+        meta.types.add("article")
+    return meta
+
+
+def _split_tags(raw: str) -> list[str]:
+    """Keyword meta tags pack several tags into one string."""
+    return [t for t in (_clean(part) for part in re.split(r"[,;]", raw)) if t]
+
+
+def _first_time(page: Page) -> str | None:
+    for el in page.tree.iter("time"):
+        value = el.get("datetime")
+        if value:
+            return value
+    return None
+
+
+def detect_language(text: str, declared: str | None) -> str | None:
+    """The body's language by py3langid; the page's declaration when there is too little text."""
+    if len(text) < 200:
+        return declared
+    code, _ = py3langid.classify(text[:5000])
+    return code

@@ -1,0 +1,23 @@
+"""The raw page item: what the spider hands to the pipelines, before any extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Page:
+    """One fetched HTML page; the extraction pipeline turns it into an ``Article``."""
+
+    url: str
+    """Final URL after redirects."""
+    requested_url: str
+    """The URL the spider asked for, before redirects."""
+    status: int
+    """HTTP status of the final response."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Response headers, lowercased names; repeated headers joined with a comma."""
+    body: bytes = b""
+    """The response body as received (transfer compression already undone)."""
+    fetched_at: str = ""
+    """UTC ISO 8601 time the response was received."""

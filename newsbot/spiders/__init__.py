@@ -1,0 +1,1 @@
+"""Spiders: navigation only. They decide which URLs to request; the pipelines extract."""
