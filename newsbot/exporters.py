@@ -1,0 +1,147 @@
+"""Atomic, partitioned JSONL output: ``<root>/<site>/<YYYY-MM-DD>/<run-id>-<n>.jsonl``.
+
+Why not Scrapy's ``FEEDS`` / ``JsonLinesItemExporter``: a feed is one file that grows
+while the crawl runs, so a reader (or a crash) can see half a line, and it cannot
+split records by site and date. Here each batch is written to a temporary name,
+fsynced and renamed into place, so a ``.jsonl`` file is complete or absent, even
+after ``kill -9``. ``FEEDS`` (``scrapy crawl news -o x.jsonl``) still works beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+import jsonlines
+
+UNKNOWN_SITE = "_unknown"
+"""Folder for records whose ``site`` is null (e.g. ``file://`` URLs)."""
+RUNS_FOLDER = "runs"
+"""``<root>/runs/<run-id>.json``: one summary per run, beside the site folders."""
+# A site becomes a folder name: a host name, never a path (no separators, no leading dot).
+_SAFE_SITE = re.compile(r"[^\W_][\w.-]*")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """UTC start time plus a random suffix, so concurrent crawls never share a file name.
+
+    >>> new_run_id(datetime(2026, 11, 26, 16, 30, tzinfo=timezone.utc))[:17]
+    '20261126T163000Z-'
+    """
+    return f"{(now or utc_now()):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def site_folder(site: str | None) -> str:
+    """The folder for a record's ``site``; ``_unknown`` for null or anything unsafe as a name."""
+    return site if site and _SAFE_SITE.fullmatch(site) else UNKNOWN_SITE
+
+
+def run_summary_path(root: Path, run_id: str) -> Path:
+    return root / RUNS_FOLDER / f"{run_id}.json"
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename or a new entry in ``path`` survive a power loss, not just a process crash."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_dirs(path: Path) -> None:
+    """``mkdir -p`` whose new entries are fsynced into their parents."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+        _fsync_dir(folder.parent)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """Write ``path`` so that it appears complete or not at all.
+
+    The temporary file is hidden and ends in ``.tmp``, never in the final suffix,
+    so a glob for ``*.jsonl`` cannot pick up a batch a crash cut short.
+    """
+    make_dirs(path.parent)
+    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # an error we survive leaves nothing behind; only kill -9 can
+        raise
+    _fsync_dir(path.parent)
+
+
+def write_batch(path: Path, records: list[Mapping[str, Any]]) -> None:
+    """One JSONL file, UTF-8 unescaped (jsonlines' default ``ensure_ascii=False``), one record a line."""
+    with atomic_file(path) as fh, jsonlines.Writer(fh, compact=True) as writer:
+        writer.write_all(records)
+
+
+def _json_default(value: object) -> str:
+    """Scrapy stats hold datetimes (start_time, finish_time): ISO 8601 like every newsbot time."""
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def write_json(path: Path, data: Mapping[str, Any]) -> None:
+    with atomic_file(path) as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8"))
+
+
+class BatchWriter:
+    """Buffers records per (site, UTC export date) and writes them as numbered atomic batches."""
+
+    def __init__(
+        self, root: Path, run_id: str, batch_size: int = 50, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch size must be at least 1, got {batch_size}")
+        self.root = root
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.clock = clock
+        self.files: list[Path] = []
+        """Every batch file written, in order."""
+        self._pending: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+        self._batches: dict[tuple[str, str], int] = {}
+
+    def add(self, record: Mapping[str, Any]) -> Path | None:
+        """Buffer one record; returns the batch file when this record filled one."""
+        key = (site_folder(record.get("site")), f"{self.clock():%Y-%m-%d}")
+        pending = self._pending.setdefault(key, [])
+        pending.append(record)
+        return self._write(key) if len(pending) >= self.batch_size else None
+
+    def flush(self) -> list[Path]:
+        """Write every partial batch (at the end of a crawl)."""
+        return [self._write(key) for key, pending in list(self._pending.items()) if pending]
+
+    def _write(self, key: tuple[str, str]) -> Path:
+        site, day = key
+        number = self._batches.get(key, 0) + 1
+        path = self.root / site / day / f"{self.run_id}-{number}.jsonl"
+        write_batch(path, self._pending[key])
+        self._batches[key] = number
+        self._pending[key] = []
+        self.files.append(path)
+        return path
