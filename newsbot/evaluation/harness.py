@@ -1,0 +1,146 @@
+"""``newsbot eval``: run every system over a corpus in one go, score each page, summarise per part of the corpus."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from . import metric
+from .corpora import Corpus, Page, title_on_page
+from .systems import SYSTEMS, Extracted, System
+
+WORKERS = 2
+"""Page-level parallelism: the target machine has 2 cores, and pages are independent."""
+
+
+@dataclass(frozen=True)
+class Timed:
+    extracted: Extracted
+    seconds: float
+    error: str | None = None
+    """``Type: message`` of the exception the system raised; the page then scores as an empty prediction."""
+
+
+def timed_extract(system: System, document: str | bytes, url: str) -> Timed:
+    """One timed extraction call; a crash becomes an empty prediction so one bad page cannot stop a run."""
+    start = time.perf_counter()
+    try:
+        extracted = system.extract(document, url)
+    except Exception as err:  # noqa: BLE001 - any crash is a result to report, not a reason to stop
+        return Timed(Extracted(""), time.perf_counter() - start, f"{type(err).__name__}: {err}")
+    return Timed(extracted, time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class SystemScore:
+    """One system on one page."""
+
+    body: metric.BodyScore
+    title_match: bool
+    seconds: float
+    error: str | None
+    missing: list[str]
+    """Gold text the prediction lacks (sample)."""
+    extra: list[str]
+    """Predicted text the gold lacks (sample)."""
+    lead_once: bool | None
+    """``fixtures/pages`` layout, systems that give a lead; else None."""
+    leaked: list[str] | None
+    """``must_not_contain`` strings found in title or body (``fixtures/pages`` layout); else None."""
+
+
+@dataclass(frozen=True)
+class PageScore:
+    page: Page
+    title_on_page: bool
+    systems: dict[str, SystemScore]
+
+
+def score_page(page: Page) -> PageScore:
+    """Run every system on one page and score it (runs in a worker process)."""
+    html = page.read_html()
+    fixture = page.layout == "pages"
+    scores = {}
+    for system in SYSTEMS:
+        document = system.prepare(page, html)
+        run = timed_extract(system, document, page.url)
+        got = run.extracted
+        title = got.title
+        if system.title is not None and run.error is None:
+            title = system.title(document, page.url)
+        scores[system.name] = SystemScore(
+            body=metric.score_body(got.body, page.body),
+            title_match=metric.title_matches(title, page.title),
+            seconds=run.seconds,
+            error=run.error,
+            missing=metric.unmatched_text(page.body, got.body),
+            extra=metric.unmatched_text(got.body, page.body),
+            lead_once=metric.lead_once(got.lead, got.body, page.lead) if fixture and system.leads else None,
+            leaked=metric.leaked(title, got.body, page.must_not_contain) if fixture else None,
+        )
+    return PageScore(page, title_on_page(html, page.title), scores)
+
+
+@dataclass(frozen=True)
+class SystemSummary:
+    """One system on one part of the corpus."""
+
+    body: metric.BodySummary
+    title: float
+    title_on_page: float
+    """Title exact match on the pages whose gold title is readable from the page (see :func:`title_on_page`)."""
+    title_on_page_pages: int
+    errors: int
+    seconds: float
+    """Time spent in the system's extraction calls (summed over workers)."""
+    lead_once: float | None
+    noise_free: float | None
+
+
+def _share(flags: Sequence[bool | None]) -> float | None:
+    known = [flag for flag in flags if flag is not None]
+    return sum(known) / len(known) if known else None
+
+
+def summarize(pages: Sequence[PageScore], system: str) -> SystemSummary:
+    scores = [page.systems[system] for page in pages]
+    on_page = [page.systems[system].title_match for page in pages if page.title_on_page]
+    return SystemSummary(
+        body=metric.summarize_bodies([score.body for score in scores]),
+        title=_share([score.title_match for score in scores]) or 0.0,
+        title_on_page=_share(on_page) or 0.0,
+        title_on_page_pages=len(on_page),
+        errors=sum(score.error is not None for score in scores),
+        seconds=sum(score.seconds for score in scores),
+        lead_once=_share([score.lead_once for score in scores]),
+        noise_free=_share([None if score.leaked is None else not score.leaked for score in scores]),
+    )
+
+
+def parts(pages: Sequence[PageScore]) -> dict[str, list[PageScore]]:
+    """The parts a corpus is reported on: its check and tuning halves when it has publishers, and the whole."""
+    halves: dict[str, list[PageScore]] = {"check": [], "tuning": []}
+    for page in pages:
+        if page.page.half is not None:
+            halves[page.page.half].append(page)
+    return {**{name: part for name, part in halves.items() if part}, "all": list(pages)}
+
+
+@dataclass(frozen=True)
+class Report:
+    corpus: Corpus
+    pages: list[PageScore]
+    summaries: dict[str, dict[str, SystemSummary]]
+    """part -> system -> summary."""
+
+
+def evaluate(corpus: Corpus, workers: int = WORKERS) -> Report:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pages = list(pool.map(score_page, corpus.pages))
+    summaries = {
+        part: {system.name: summarize(scored, system.name) for system in SYSTEMS} for part, scored in parts(pages).items()
+    }
+    return Report(corpus, pages, summaries)
+

@@ -1,0 +1,124 @@
+"""The eval report, as a table for people and as JSON (per-page scores too) for tools."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .harness import PageScore, Report, SystemSummary
+from .metric import LOW_F1
+from .systems import NEWSBOT
+
+WORST = 10
+"""How many of newsbot's worst pages the text report shows."""
+
+LEGEND = (
+    "P, R: mean page shingle precision over pages with a prediction, recall over pages with a gold body; "
+    "F1 of those two means.\n"
+    "strictP: P with an empty prediction counted as 0.  title: exact match after NFC and white-space collapse;  "
+    "title*: the same on the (n) pages whose gold title is an element's text or a meta content of the page.\n"
+    f"F1<{LOW_F1}: pages under that page F1.  seconds: time in the extraction calls, summed over workers."
+)
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _row(system: str, part: str, s: SystemSummary, fixture: bool) -> list[str]:
+    b = s.body
+    row = [system, part, str(b.pages), _num(b.precision), _num(b.recall), _num(b.f1), _num(b.exact)]
+    row += [_num(b.strict_precision), _num(s.title), f"{_num(s.title_on_page)} ({s.title_on_page_pages})"]
+    if fixture:
+        row += [_num(s.lead_once), _num(s.noise_free)]
+    return row + [str(b.low_f1), str(s.errors), f"{s.seconds:.1f}"]
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+
+
+def _header(report: Report) -> list[str]:
+    corpus = report.corpus
+    lines = [f"newsbot eval: {corpus.root} ({corpus.layout} layout, {len(corpus.pages)} pages)"]
+    halves = [part for part in report.summaries if part != "all"]
+    if halves:
+        described = []
+        for part in halves:
+            pages = [p.page for p in report.pages if p.page.half == part]
+            described.append(f"{part} half {len(pages)} pages / {len({p.publisher for p in pages})} publishers")
+        lines.append("  split by publisher (first byte of sha256 even: check): " + ", ".join(described))
+    return lines
+
+
+def _worst(report: Report) -> list[str]:
+    imperfect = [p for p in report.pages if p.systems[NEWSBOT.name].body.f1 < 1.0]
+    ranked = sorted(imperfect, key=lambda p: (p.systems[NEWSBOT.name].body.f1, p.page.key))[:WORST]
+    if not ranked:
+        return [f"{NEWSBOT.name}: every page scores F1 1.000"]
+    lines = [f"{len(ranked)} worst {NEWSBOT.name} pages (page F1, P, R; pages at F1 1.000 left out):"]
+    for scored in ranked:
+        s = scored.systems[NEWSBOT.name]
+        lines.append(f"  {s.body.f1:.3f}  P {s.body.precision:.3f}  R {s.body.recall:.3f}  {scored.page.key}  {scored.page.url}")
+        if s.error:
+            lines.append(f"      error:   {s.error}")
+        lines.append("      missing: " + (" | ".join(s.missing) or "-"))
+        lines.append("      extra:   " + (" | ".join(s.extra) or "-"))
+    return lines
+
+
+def _errors(report: Report) -> list[str]:
+    lines = []
+    for name in report.summaries["all"]:
+        failed = [(p.page.key, p.systems[name].error) for p in report.pages if p.systems[name].error]
+        if failed:
+            lines.append(f"{name} raised on {len(failed)} page(s) (scored as empty predictions):")
+            lines += [f"  {key}: {error}" for key, error in failed]
+    return lines
+
+
+def _leaks(report: Report) -> list[str]:
+    lines = []
+    for name in report.summaries["all"]:
+        noisy = [(p.page.key, p.systems[name].leaked) for p in report.pages if p.systems[name].leaked]
+        if noisy:
+            lines.append(f"{name} let boilerplate through on {len(noisy)} page(s):")
+            lines += [f"  {key}: " + " | ".join(strings) for key, strings in noisy]
+    return lines
+
+
+def render_text(report: Report) -> str:
+    fixture = report.corpus.layout == "pages"
+    head = ["system", "part", "pages", "P", "R", "F1", "exact", "strictP", "title", "title* (n)"]
+    head += ["lead-once", "noise-free"] if fixture else []
+    head += [f"F1<{LOW_F1}", "errors", "seconds"]
+    rows = [head]
+    for name in report.summaries["all"]:
+        rows += [_row(name, part, systems[name], fixture) for part, systems in report.summaries.items()]
+    sections = [_header(report), _table(rows), [LEGEND], _worst(report), _errors(report), _leaks(report)]
+    return "\n\n".join("\n".join(section) for section in sections if section)
+
+
+def _page_json(scored: PageScore) -> dict[str, Any]:
+    page = scored.page
+    systems = {}
+    for name, s in scored.systems.items():
+        systems[name] = {**asdict(s), "body": {**asdict(s.body), "f1": s.body.f1}}
+    return {
+        "key": page.key,
+        "url": page.url,
+        "publisher": page.publisher,
+        "half": page.half,
+        "title_on_page": scored.title_on_page,
+        "systems": systems,
+    }
+
+
+def render_json(report: Report) -> dict[str, Any]:
+    return {
+        "corpus": str(report.corpus.root),
+        "layout": report.corpus.layout,
+        "summaries": {part: {name: asdict(s) for name, s in systems.items()} for part, systems in report.summaries.items()},
+        "pages": [_page_json(scored) for scored in report.pages],
+    }
