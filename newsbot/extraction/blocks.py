@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from lxml.etree import _Element
 
-from .clean import is_share_text, read_also_marker, fold
+from .clean import Removal, fold, is_share_text, read_also_marker
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
 
@@ -53,10 +53,37 @@ def body_blocks(body: _Element | None) -> list[Block]:
     return blocks
 
 
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _promo_regex() -> tuple[re.Pattern[str], int]:
+    data = load_patterns("promos")
+    return _alternation(p for ps in data["patterns"].values() for p in ps), data["max_chars"]
+
+
+@lru_cache(maxsize=1)
+def _consent_regexes() -> tuple[re.Pattern[str], re.Pattern[str], int]:
+    data = load_patterns("consent")
+    words = lambda key: _alternation(map(re.escape, data[key]))
+    return words("cookie_words"), words("action_words"), data["max_chars"]
+
+
+def is_promo(text: str) -> bool:
+    regex, limit = _promo_regex()
+    return len(text) <= limit and regex.search(text) is not None
+
+
+def is_consent(text: str) -> bool:
+    cookie, action, limit = _consent_regexes()
+    return len(text) <= limit and cookie.search(text) is not None and action.search(text) is not None
+
+
 @lru_cache(maxsize=1)
 def _credit_regex() -> tuple[re.Pattern[str], int]:
     data = load_patterns("credits")
-    return re.compile("|".join(f"(?:{p})" for p in data["patterns"]), re.IGNORECASE), data["max_chars"]
+    return _alternation(data["patterns"]), data["max_chars"]
 
 
 def site_names(sitename: str | None, site: str | None) -> set[str]:
@@ -74,19 +101,37 @@ def is_credit_line(text: str, names: set[str]) -> bool:
     return len(text) <= limit and (bool(regex.search(text)) or fold(text) in names)
 
 
-def drop_noise(blocks: Iterable[Block], title: str | None, names: set[str]) -> list[Block]:
-    """Remove title repeats, share labels, bare markers and credit lines; keep each text once."""
+def _noise_kind(text: str, names: set[str]) -> str | None:
+    """Which block-level rule a text falls under, if any."""
+    if is_share_text(text):
+        return "share_bar"
+    if is_credit_line(text, names):
+        return "credit_line"
+    if len(text) < 40 and read_also_marker(text) is not None:
+        return "read_also"
+    if is_promo(text):
+        return "promo"
+    if is_consent(text):
+        return "consent"
+    return None
+
+
+def drop_noise(blocks: Iterable[Block], title: str | None, names: set[str]) -> tuple[list[Block], list[Removal]]:
+    """Remove title repeats, share labels, markers, credits and promos; keep each text once."""
     seen: set[str] = {fold(title)} if title else set()
     kept: list[Block] = []
+    removed: list[Removal] = []
     for block in blocks:
         key = fold(block.text)
-        if not key or key in seen or is_share_text(block.text) or is_credit_line(block.text, names):
+        if not key:
             continue
-        if read_also_marker(block.text) is not None and len(key) < 40:
+        kind = ("title" if key == fold(title or "") else "duplicate") if key in seen else _noise_kind(block.text, names)
+        if kind is not None:
+            removed.append(Removal(kind, block.text))
             continue
         seen.add(key)
         kept.append(block)
-    return kept
+    return kept, removed
 
 
 def _matches_teaser(text: str, teaser: str) -> bool:

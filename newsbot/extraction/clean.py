@@ -1,31 +1,38 @@
 """Rule-based boilerplate removal on the parsed tree, before main-text extraction.
 
-Each rule is a small function ``rule(tree) -> list[Removal]`` that finds
-one kind of boilerplate by its text (patterns in ``patterns/*.json``, every
-language in one table) and by the shape of the block around it, never by class
-or id names, so it works on sites no one wrote a rule for.
+Each rule finds one kind of boilerplate by its text (patterns in
+``patterns/*.json``, every language in one table) and by the shape of the block
+around it, never by class or id names, so it works on sites no one wrote a
+rule for. A rule is two small functions: ``hit(text)`` says whether an
+element's own short text is its cue, ``box(el)`` returns the block to remove
+around that element (or None to keep it). One pass over the tree finds every
+cue; boxes are removed afterwards.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from .patterns import load_patterns
 
-# Elements whose text is never visible page text.
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
-_INLINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "u", "small", "mark", "label", "abbr", "time", "font", "sup", "sub", "s"})
-_TEXT_BLOCK_TAGS = frozenset({"p", "li", "td", "th", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption"})
+# Never visible text; removed from the working copy first so no rule sees them.
+INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg")
+_INLINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "u", "small", "mark", "label", "abbr", "time", "font", "sup", "sub", "s", "button"})
+_TEXT_BLOCK_TAGS = ("p", "li", "td", "th", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption")
 _WORD = re.compile(r"[\w'’-]+")
 _SPACE = re.compile(r"\s+")
+_EDGE_PUNCTUATION = " \t\n\r:：.…!|-–—•·»«>\"'“”„()[]#*"
 # A block's text this long is story text, whatever else sits around it.
 STORY_PARAGRAPH_CHARS = 100
+# Cues are short: an element's own text longer than this is never one.
+MAX_CUE_CHARS = 250
 
 
 @dataclass(frozen=True)
@@ -39,29 +46,13 @@ class Removal:
 def fold(text: str) -> str:
     """Comparison form: NFKC, case-folded, white space collapsed, edge punctuation stripped."""
     text = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
-    return text.strip(" :：.…!|-–—•·»«>")
+    return text.strip(_EDGE_PUNCTUATION)
 
 
 def text_of(el: HtmlElement) -> str:
+    if not isinstance(el.tag, str):
+        return ""  # comments and processing instructions show no text
     return _SPACE.sub(" ", el.text_content()).strip()
-
-
-def _visible(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Elements with their own visible text, in document order."""
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-            continue
-        if el.text and el.text.strip():
-            if any(isinstance(a.tag, str) and a.tag in _SKIP_TAGS for a in el.iterancestors()):
-                continue
-            yield el
-
-
-def _drop(el: HtmlElement, rule: str, removed: list[Removal]) -> None:
-    if el.getparent() is None:
-        return
-    removed.append(Removal(rule, text_of(el)))
-    el.drop_tree()  # keeps the tail text in place
 
 
 def _link_share(el: HtmlElement) -> float:
@@ -82,20 +73,17 @@ def _has_story_text(el: HtmlElement) -> bool:
     return False
 
 
-def shows_text(tree: HtmlElement, text: str) -> bool:
-    """True when some visible element's whole text is ``text`` (folded)."""
-    wanted = fold(text)
-    for el in _visible(tree):
-        own = fold(el.text)
-        if not own or not wanted.startswith(own[:40]):
-            continue
-        for box in (el, *el.iterancestors()):
-            folded = fold(text_of(box))
-            if folded == wanted:
-                return True
-            if len(folded) > len(wanted):
-                break
-    return False
+def _is_page_level(el: HtmlElement) -> bool:
+    parent = el.getparent()
+    return parent is None or parent.tag in ("body", "html")
+
+
+def _climb(el: HtmlElement, keep_going: Callable[[HtmlElement], bool]) -> HtmlElement:
+    """The highest ancestor-or-self reached while ``keep_going(parent)`` holds, below <body>."""
+    box = el
+    while not _is_page_level(box) and keep_going(box.getparent()):
+        box = box.getparent()
+    return box
 
 
 # --- share bars --------------------------------------------------------------
@@ -116,125 +104,70 @@ def is_share_text(text: str) -> bool:
     return bool(tokens) and all(t in words for t in tokens)
 
 
-def remove_share_bars(tree: HtmlElement) -> list[Removal]:
+def _share_hit(text: str) -> bool:
+    return len(text) <= 60 and is_share_text(text)
+
+
+def _share_box(el: HtmlElement) -> HtmlElement | None:
     labels, _ = _share_vocab()
-    removed: list[Removal] = []
-    for el in list(_visible(tree)):
-        if el.getparent() is None or fold(el.text) not in labels and not is_share_text(el.text):
-            continue
-        box = el
-        while box.getparent() is not None and box.getparent().tag not in ("body", "html"):
-            parent = box.getparent()
-            if len(text_of(parent)) > 200 or not is_share_text(text_of(parent)):
-                break
-            box = parent
-        text = text_of(box)
-        if not any(fold(t) in labels for t in [text, *box.itertext()] if t.strip()):
-            continue  # network names alone may be a link inside a sentence
-        if box.tag in _INLINE_TAGS and box.getparent() is not None and not is_share_text(text_of(box.getparent())):
-            continue
-        _drop(box, "share_bar", removed)
-    return removed
+    box = _climb(el, lambda p: len(text_of(p)) <= 200 and is_share_text(text_of(p)))
+    if not any(fold(t) in labels for t in (text_of(box), *box.itertext()) if t.strip()):
+        return None  # network names alone may be a link inside a sentence
+    parent = box.getparent()
+    if box.tag in _INLINE_TAGS and parent is not None and not is_share_text(text_of(parent)):
+        return None
+    return box
 
 
 # --- "read also" blocks --------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
-def _read_also_markers() -> tuple[str, ...]:
-    data = load_patterns("read_also")
-    return tuple(sorted({fold(m) for ms in data["markers"].values() for m in ms}, key=len, reverse=True))
+def _read_also_regex() -> re.Pattern[str]:
+    markers = sorted({fold(m) for ms in load_patterns("read_also")["markers"].values() for m in ms}, key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(map(re.escape, markers)) + r")(?!\w)")
 
 
 def read_also_marker(text: str) -> str | None:
-    folded = fold(text)
-    for marker in _read_also_markers():
-        if folded.startswith(marker) and (len(folded) == len(marker) or not folded[len(marker)].isalnum()):
-            return marker
-    return None
+    """The "read also"-style marker a text starts with, if any."""
+    match = _read_also_regex().match(fold(text))
+    return match.group(0) if match else None
 
 
-def remove_read_also(tree: HtmlElement) -> list[Removal]:
-    """A marker ("Read also", "Читайте также" …) with its headline links; story text around stays."""
-    removed: list[Removal] = []
-    for el in list(_visible(tree)):
-        if el.getparent() is None:
-            continue
-        own = text_of(el)
-        marker = read_also_marker(own)
-        if marker is None or len(own) > len(marker) + 200:
-            continue
-        if len(own) > len(marker) + 3 and _link_share(el) < 0.5:
-            continue  # "Related to this, ..." is a sentence, not a marker
-        box = el
-        while box.getparent() is not None and box.getparent().tag not in ("body", "html"):
-            parent = box.getparent()
-            rest = len(text_of(parent)) - len(marker)
-            if rest > 1500 or _has_story_text(parent) or _link_share(parent) * len(text_of(parent)) < 0.6 * rest:
+def _read_also_hit(text: str) -> bool:
+    return len(text) <= 250 and read_also_marker(text) is not None
+
+
+def _read_also_box(el: HtmlElement) -> HtmlElement | None:
+    """The marker with the headline links it heads; story text around stays."""
+    own = text_of(el)
+    marker = read_also_marker(own)
+    if marker is None or len(own) > len(marker) + 200:
+        return None
+    if len(own) > len(marker) + 3 and _link_share(el) < 0.5:
+        return None  # "Related to this, ..." is a sentence, not a marker
+
+    def headline_block(parent: HtmlElement) -> bool:
+        rest = len(text_of(parent)) - len(marker)
+        return rest <= 1500 and not _has_story_text(parent) and _link_share(parent) * len(text_of(parent)) >= 0.6 * rest
+
+    return _climb(el, headline_block)
+
+
+def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
+    """Headline lists right after a bare marker heading."""
+    followers = []
+    sibling = box.getnext()
+    while sibling is not None and (not isinstance(sibling.tag, str) or text_of(sibling)):
+        if isinstance(sibling.tag, str):
+            if _link_share(sibling) < 0.6 or _has_story_text(sibling):
                 break
-            box = parent
-        sibling = box.getnext()
-        _drop(box, "read_also", removed)
-        # headline lists that follow a bare marker heading
-        while sibling is not None and text_of(sibling) and _link_share(sibling) >= 0.6 and not _has_story_text(sibling):
-            following = sibling.getnext()
-            _drop(sibling, "read_also", removed)
-            sibling = following
-    return removed
+            followers.append(sibling)
+        sibling = sibling.getnext()
+    return followers
 
 
-# --- promos, consent banners and widgets ---------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _promo_regex() -> tuple[re.Pattern[str], int]:
-    data = load_patterns("promos")
-    alternatives = [p for ps in data["patterns"].values() for p in ps]
-    return re.compile("|".join(f"(?:{p})" for p in alternatives), re.IGNORECASE), data["max_chars"]
-
-
-def _smallest_block(el: HtmlElement, limit: int) -> HtmlElement:
-    """Climb from an inline hit to the block that holds it, while the text stays under limit."""
-    box = el
-    while box.tag in _INLINE_TAGS and box.getparent() is not None and len(text_of(box.getparent())) <= limit:
-        box = box.getparent()
-    return box
-
-
-def remove_promos(tree: HtmlElement) -> list[Removal]:
-    regex, limit = _promo_regex()
-    removed: list[Removal] = []
-    for el in list(_visible(tree)):
-        if el.getparent() is None or not regex.search(el.text):
-            continue
-        box = _smallest_block(el, limit)
-        if len(text_of(box)) <= limit:
-            _drop(box, "promo", removed)
-    return removed
-
-
-@lru_cache(maxsize=1)
-def _consent_vocab() -> tuple[tuple[str, ...], tuple[str, ...], int]:
-    data = load_patterns("consent")
-    return tuple(data["cookie_words"]), tuple(data["action_words"]), data["max_chars"]
-
-
-def remove_consent(tree: HtmlElement) -> list[Removal]:
-    cookie_words, action_words, limit = _consent_vocab()
-    removed: list[Removal] = []
-    for el in list(_visible(tree)):
-        if el.getparent() is None:
-            continue
-        low = el.text.casefold()
-        if not any(w in low for w in cookie_words):
-            continue
-        box = el
-        while box.getparent() is not None and box.getparent().tag not in ("body", "html") and len(text_of(box.getparent())) <= limit:
-            box = box.getparent()
-        low = text_of(box).casefold()
-        if len(low) <= limit and any(w in low for w in action_words):
-            _drop(box, "consent", removed)
-    return removed
+# --- widgets --------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -243,38 +176,111 @@ def _widget_headings() -> tuple[frozenset[str], int]:
     return frozenset(fold(h) for hs in data["headings"].values() for h in hs), data["max_chars"]
 
 
-def remove_widgets(tree: HtmlElement) -> list[Removal]:
+def _widget_hit(text: str) -> bool:
+    headings, _ = _widget_headings()
+    return len(text) <= 40 and fold(text) in headings
+
+
+def _widget_box(el: HtmlElement) -> HtmlElement | None:
     """A widget title ("Exchange Rates", "Погода" …) and the small block it heads."""
     headings, limit = _widget_headings()
-    removed: list[Removal] = []
-    for el in list(_visible(tree)):
-        if el.getparent() is None or fold(text_of(el)) not in headings:
-            continue
-        box = el
-        while box.getparent() is not None and box.getparent().tag not in ("body", "html"):
-            parent = box.getparent()
-            if len(text_of(parent)) > limit or _has_story_text(parent):
-                break
-            box = parent
-        if box is not el:  # a bare sub-heading inside a story is not a widget
-            _drop(box, "widget", removed)
-    return removed
+    if fold(text_of(el)) not in headings:
+        return None
+    box = _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p))
+    return box if box is not el else None  # a bare sub-heading inside a story is not a widget
 
 
-Rule = Callable[[HtmlElement], list[Removal]]
+@lru_cache(maxsize=1)
+def _cue_matcher() -> Callable[[str], bool]:
+    """One cheap prefilter for every rule's cue, so the Python checks run on few elements.
 
-RULES: tuple[tuple[str, Rule], ...] = (
-    ("consent", remove_consent),
-    ("share_bar", remove_share_bars),
-    ("read_also", remove_read_also),
-    ("promo", remove_promos),
-    ("widget", remove_widgets),
+    A set lookup on the text's first two letters rejects almost every element
+    before the (slow, many-branch) anchored regular expression runs.
+    """
+    labels, _ = _share_vocab()
+    headings, _ = _widget_headings()
+    markers = [fold(m) for ms in load_patterns("read_also")["markers"].values() for m in ms]
+    prefixes = frozenset(c[:2] for c in (*labels, *headings, *markers))
+
+    def alternation(words: Iterable[str]) -> str:
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+    regex = re.compile(
+        rf"\W*(?:(?:{alternation(labels)}|{alternation(headings)})\W*$|(?:{alternation(markers)})(?!\w))",
+        re.IGNORECASE,
+    )
+    return lambda text: text.lstrip(_EDGE_PUNCTUATION)[:2].casefold() in prefixes and regex.match(text) is not None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    hit: Callable[[str], bool]
+    box: Callable[[HtmlElement], HtmlElement | None]
+    followers: Callable[[HtmlElement], list[HtmlElement]] = lambda box: []
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("share_bar", _share_hit, _share_box),
+    Rule("read_also", _read_also_hit, _read_also_box, _read_also_followers),
+    Rule("widget", _widget_hit, _widget_box),
 )
 
 
+def _attached(el: HtmlElement, root: HtmlElement) -> bool:
+    for ancestor in el.iterancestors():
+        if ancestor is root:
+            return True
+    return el is root
+
+
+def _drop(el: HtmlElement, rule: str, removed: list[Removal]) -> None:
+    removed.append(Removal(rule, text_of(el)))
+    el.drop_tree()  # keeps the tail text in place
+
+
 def clean_tree(tree: HtmlElement) -> list[Removal]:
-    """Apply every rule in order; the tree is edited in place."""
+    """Apply every rule; the tree is edited in place. Returns what was removed, in order."""
+    etree.strip_elements(tree, *INVISIBLE_TAGS, with_tail=False)
+    body = tree.find("body")
+    if body is None:
+        return []
+    cue = _cue_matcher()
+    hits = []
+    for el in body.iter():
+        text = el.text
+        if not text or len(text) > MAX_CUE_CHARS or not isinstance(el.tag, str) or not cue(text):
+            continue
+        for rule in RULES:
+            if rule.hit(text):
+                hits.append((rule, el))
+                break
     removed: list[Removal] = []
-    for _, rule in RULES:
-        removed.extend(rule(tree))
+    for rule, el in hits:
+        if not _attached(el, body):
+            continue  # already gone with an earlier box
+        box = rule.box(el)
+        if box is None or box is body:
+            continue
+        followers = rule.followers(box)
+        _drop(box, rule.name, removed)
+        for follower in followers:
+            _drop(follower, rule.name, removed)
     return removed
+
+
+def shows_text(tree: HtmlElement, text: str) -> bool:
+    """True when some element's whole visible text is ``text`` (folded)."""
+    wanted = fold(text)
+    body = tree.find("body")
+    for el in body.iter() if body is not None else ():
+        own = fold(el.text) if isinstance(el.tag, str) and el.text else ""
+        if not own or not wanted.startswith(own[:40]):
+            continue
+        for box in (el, *el.iterancestors()):
+            folded = fold(text_of(box))
+            if folded == wanted:
+                return True
+            if len(folded) > len(wanted):
+                break
+    return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from copy import deepcopy
 
 import trafilatura
 
@@ -63,10 +62,11 @@ def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> 
     if site is None and canonical is not None:
         site = site_of(canonical)  # a saved file knows its site only from its canonical link
 
-    cleaned = deepcopy(page.tree)
+    # Metadata has read the intact tree; from here on it is cleaned in place.
+    cleaned = page.tree
     clean_tree(cleaned)
     doc = trafilatura.bare_extraction(cleaned, url=url, fast=True, include_comments=False, include_tables=True)
-    blocks = drop_noise(body_blocks(doc.body if doc is not None else None), meta.title, site_names(meta.sitename, site))
+    blocks, _ = drop_noise(body_blocks(doc.body if doc is not None else None), meta.title, site_names(meta.sitename, site))
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: shows_text(cleaned, text))
 
     paragraphs = [b.text for b in blocks]

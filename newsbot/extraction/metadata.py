@@ -1,8 +1,10 @@
 """Article metadata from structured data first (JSON-LD, meta tags), then visible text.
 
-trafilatura's metadata (title, author, date, site name, tags, image) is the
-fallback; structured values win because they keep the precision the page gives
-(a full timestamp with its own time zone rather than a bare day).
+trafilatura's meta-tag and JSON-LD readers give title, author, site name,
+tags and image; the slower visible-text searches (trafilatura's author
+XPaths, htmldate) run only when structured data has no answer. Structured
+dates win because they keep the precision the page gives (a full timestamp
+with its own time zone rather than a bare day).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 import py3langid
-from trafilatura.metadata import extract_metadata
+from htmldate import find_date
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
 
 from .page import Page
 
@@ -116,24 +119,27 @@ def _language_code(value: str | None) -> str | None:
 
 
 def read_metadata(page: Page) -> Metadata:
-    """Everything but the body, from structured data with trafilatura as fallback."""
-    doc = extract_metadata(page.tree, page.url)
+    """Everything but the body: structured data first, visible-text searches as fallback."""
+    doc = examine_meta(page.tree)
+    doc = extract_meta_json(page.tree, doc)
     ld = page.jsonld_article or {}
     meta = Metadata()
-    meta.sitename = _clean(page.first_meta("og:site_name")) or _clean(doc.sitename)
-    meta.title = _clean(doc.title) or _clean(ld.get("headline"))
-    meta.authors = clean_authors(_names(ld.get("author")) or ([doc.author] if doc.author else []), meta.sitename)
+    meta.sitename = _clean(page.first_meta("og:site_name")) or _clean(doc.sitename) or _clean(extract_sitename(page.tree))
+    meta.title = _clean(doc.title) or _clean(extract_title(page.tree)) or _clean(ld.get("headline"))
+    authors = _names(ld.get("author")) or ([doc.author] if doc.author and " " in doc.author else [])
+    meta.authors = clean_authors(authors or _split_author(extract_author(page.tree)), meta.sitename)
     meta.published = (
         normalize_date(ld.get("datePublished"))
         or normalize_date(page.first_meta(*PUBLISHED_META))
         or normalize_date(_first_time(page))
-        or normalize_date(doc.date)
+        or normalize_date(find_date(page.tree, url=page.url, extensive_search=False, original_date=True))
     )
     meta.modified = normalize_date(ld.get("dateModified")) or normalize_date(page.first_meta(*MODIFIED_META))
     meta.language_declared = _language_code(page.tree.get("lang")) or _language_code(
         page.first_meta("content-language", "og:locale", "language")
     )
-    meta.tags = list(dict.fromkeys(t for raw in (doc.tags or []) + (doc.categories or []) for t in _split_tags(raw)))
+    keywords = page.meta.get("keywords", []) + page.meta.get("article:tag", []) + (doc.tags or []) + (doc.categories or [])
+    meta.tags = list(dict.fromkeys(t for raw in keywords for t in _split_tags(raw)))
     image = page.first_meta("og:image", "twitter:image", "og:image:url") or doc.image
     meta.image = urljoin(page.url, image) if image and page.url.startswith("http") else image
     meta.descriptions = [
@@ -156,6 +162,10 @@ def read_metadata(page: Page) -> Metadata:
     return meta
 
 
+def _split_author(raw: str | None) -> list[str]:
+    return [raw] if raw else []
+
+
 def _split_tags(raw: str) -> list[str]:
     """Keyword meta tags pack several tags into one string."""
     return [t for t in (_clean(part) for part in re.split(r"[,;]", raw)) if t]
@@ -173,5 +183,5 @@ def detect_language(text: str, declared: str | None) -> str | None:
     """The body's language by py3langid; the page's declaration when there is too little text."""
     if len(text) < 200:
         return declared
-    code, _ = py3langid.classify(text[:5000])
+    code, _ = py3langid.classify(text[:2000])
     return code
