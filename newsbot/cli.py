@@ -40,10 +40,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _setting(pair: str) -> tuple[str, str]:
+    """``NAME=VALUE`` of ``crawl -s``: Scrapy reads the string with getint/getfloat/getbool."""
+    name, eq, value = pair.partition("=")
+    if not eq or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {pair!r}")
+    return name, value
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from .crawl import run_crawl
 
-    return run_crawl(args.start, output=args.output, state=args.state)
+    return run_crawl(args.start, output=args.output, state=args.state, settings=dict(args.set))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -71,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("start", metavar="URL")
     p.add_argument("--output", default=None, help="output root (setting NEWSBOT_OUTPUT_DIR; default ./output)")
     p.add_argument("--state", default=None, help="state directory (setting NEWSBOT_STATE_DIR)")
+    p.add_argument("-s", "--set", action="append", default=[], type=_setting, metavar="NAME=VALUE",
+                   help="override a Scrapy setting, as in `scrapy crawl -s` (repeatable)")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("demo", help="serve the bundled fixture site on 127.0.0.1 and crawl it")

@@ -75,7 +75,8 @@ def format_summary(summary: Mapping[str, Any], path: Path) -> str:
         f"  articles exported: {stats.get('newsbot/exported', 0)}",
         "  dropped: " + (", ".join(f"{reason} {n}" for reason, n in sorted(drops.items())) or "none"),
         f"  extraction errors: {stats.get('newsbot/errors/extraction', 0)}",
-        f"  links refused: offsite {stats.get('newsbot/links/offsite', 0)}, not http {stats.get('newsbot/links/not_http', 0)}",
+        f"  links refused: offsite {stats.get('newsbot/links/offsite', 0)},"
+        f" not http {stats.get('newsbot/links/not_http', 0)}",
         *(f"  output: {file}" for file in summary["files"]),
         f"  run summary: {path}",
     ]

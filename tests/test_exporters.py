@@ -71,11 +71,15 @@ def test_batches_are_numbered_per_site_and_date(tmp_path: Path) -> None:
         tmp_path / "news.example/2026-11-26/RUN-2.jsonl",
         None,
     ]
-    assert writer.flush() == [tmp_path / "news.example/2026-11-26/RUN-3.jsonl", tmp_path / "_unknown/2026-11-26/RUN-1.jsonl"]
+    assert writer.flush() == [
+        tmp_path / "news.example/2026-11-26/RUN-3.jsonl",
+        tmp_path / "_unknown/2026-11-26/RUN-1.jsonl",
+    ]
     assert writer.flush() == []  # nothing pending: no empty files
     assert [len(read_jsonl(p)) for p in writer.files] == [2, 2, 1, 1]
     assert [r for p in writer.files[:3] for r in read_jsonl(p)] == [record(n) for n in range(5)]
-    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["RUN-1.jsonl", "RUN-1.jsonl", "RUN-2.jsonl", "RUN-3.jsonl"]
+    names = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+    assert names == ["RUN-1.jsonl", "RUN-1.jsonl", "RUN-2.jsonl", "RUN-3.jsonl"]
 
 
 def test_export_date_is_the_utc_date_at_export(tmp_path: Path) -> None:
