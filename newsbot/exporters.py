@@ -43,8 +43,8 @@ def new_run_id(now: datetime | None = None) -> str:
 
 
 def site_folder(site: str | None) -> str:
-    """The folder for a record's ``site``; ``_unknown`` for null or anything unsafe as a name."""
-    return site if site and _SAFE_SITE.fullmatch(site) else UNKNOWN_SITE
+    """The folder for a record's ``site``; ``_unknown`` for null, ``runs`` or anything unsafe as a name."""
+    return site if site and site != RUNS_FOLDER and _SAFE_SITE.fullmatch(site) else UNKNOWN_SITE
 
 
 def run_summary_path(root: Path, run_id: str) -> Path:

@@ -54,6 +54,7 @@ def test_run_id_is_utc_start_time_plus_random_suffix() -> None:
         ("..", "_unknown"),
         (".hidden", "_unknown"),
         ("a/b", "_unknown"),
+        ("runs", "_unknown"),  # an intranet host must not write into the run summaries' folder
     ],
 )
 def test_site_folder(site: str | None, folder: str) -> None:
