@@ -101,8 +101,25 @@ def is_credit_line(text: str, names: set[str]) -> bool:
     return len(text) <= limit and (bool(regex.search(text)) or fold(text) in names)
 
 
+_TIME_OR_YEAR = re.compile(r"\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+# A dateline is short and mostly numbers: "13 October 2015, 18:12", "Updated 2024-05-01 09:30".
+DATELINE_MAX_CHARS = 60
+DATELINE_MAX_WORDS = 4
+
+
+def is_dateline(text: str) -> bool:
+    return (
+        len(text) <= DATELINE_MAX_CHARS
+        and _TIME_OR_YEAR.search(text) is not None
+        and len(_LETTER_WORD.findall(text)) <= DATELINE_MAX_WORDS
+    )
+
+
 def _noise_kind(text: str, names: set[str]) -> str | None:
     """Which block-level rule a text falls under, if any."""
+    if is_dateline(text):
+        return "dateline"
     if is_share_text(text):
         return "share_bar"
     if is_credit_line(text, names):

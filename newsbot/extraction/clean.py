@@ -24,7 +24,7 @@ from .patterns import load_patterns
 
 # Never visible text; removed from the working copy first so no rule sees them.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg")
-_INLINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "u", "small", "mark", "label", "abbr", "time", "font", "sup", "sub", "s", "button"})
+INLINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "u", "small", "mark", "label", "abbr", "time", "font", "sup", "sub", "s", "button"})
 _TEXT_BLOCK_TAGS = ("p", "li", "td", "th", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption")
 _WORD = re.compile(r"[\w'’-]+")
 _SPACE = re.compile(r"\s+")
@@ -114,7 +114,7 @@ def _share_box(el: HtmlElement) -> HtmlElement | None:
     if not any(fold(t) in labels for t in (text_of(box), *box.itertext()) if t.strip()):
         return None  # network names alone may be a link inside a sentence
     parent = box.getparent()
-    if box.tag in _INLINE_TAGS and parent is not None and not is_share_text(text_of(parent)):
+    if box.tag in INLINE_TAGS and parent is not None and not is_share_text(text_of(parent)):
         return None
     return box
 

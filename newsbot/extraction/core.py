@@ -13,6 +13,7 @@ from .decode import decode_html
 from .metadata import detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, content_hash
+from .structure import divs_to_paragraphs, split_double_breaks
 from .urls import is_home_page, site_of, url_id
 
 # A body shorter than this is a stub, a gallery or a teaser, not an article.
@@ -65,6 +66,9 @@ def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> 
     # Metadata has read the intact tree; from here on it is cleaned in place.
     cleaned = page.tree
     clean_tree(cleaned)
+    if (body_el := cleaned.find("body")) is not None:
+        split_double_breaks(body_el)
+        divs_to_paragraphs(body_el)
     doc = trafilatura.bare_extraction(cleaned, url=url, fast=True, include_comments=False, include_tables=True)
     blocks, _ = drop_noise(body_blocks(doc.body if doc is not None else None), meta.title, site_names(meta.sitename, site))
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: shows_text(cleaned, text))

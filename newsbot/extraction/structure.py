@@ -1,0 +1,89 @@
+"""Give div soup and ``<br><br>`` text the paragraph structure main-text extraction expects.
+
+trafilatura scores ``<p>``-like blocks; a page whose paragraphs are bare
+``<div>`` text or runs of text split by double line breaks otherwise comes
+out as one run-on paragraph, noise included.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from .clean import INLINE_TAGS
+
+_PARAGRAPH_HOSTS = ("div", "section", "article", "td", "span", "font")
+# Below this many characters of its own (non-link) text a div is a label, not a paragraph.
+MIN_DIV_PARAGRAPH_CHARS = 2
+
+
+def _own_text_chars(el: HtmlElement) -> int:
+    """Characters of text outside links: a div of links is navigation, not a paragraph."""
+    count = len((el.text or "").strip())
+    for child in el:
+        if child.tag != "a":
+            count += len("".join(child.itertext()).strip())
+        count += len((child.tail or "").strip())
+    return count
+
+
+def divs_to_paragraphs(body: HtmlElement) -> None:
+    """A div holding only text and inline markup is a paragraph: call it one."""
+    for el in body.iter("div"):
+        if _inline_only(el) and _own_text_chars(el) >= MIN_DIV_PARAGRAPH_CHARS:
+            el.tag = "p"
+
+
+def _inline_only(el: HtmlElement) -> bool:
+    return all(isinstance(c.tag, str) and (c.tag in INLINE_TAGS or c.tag == "br") for c in el)
+
+
+def split_double_breaks(body: HtmlElement) -> None:
+    """Inline text separated by two or more ``<br>`` becomes one ``<p>`` per piece."""
+    for host in [el for el in body.iter(*_PARAGRAPH_HOSTS, "p") if _inline_only(el) and _has_double_break(el)]:
+        items: list[str | HtmlElement] = [host.text or ""]
+        for child in list(host):
+            tail, child.tail = child.tail, None
+            host.remove(child)
+            items += [child, tail or ""]
+        host.text = None
+        groups: list[list[str | HtmlElement]] = [[]]
+        run: list[HtmlElement] = []
+        for item in items:
+            if not isinstance(item, str) and item.tag == "br":
+                run.append(item)
+                continue
+            if isinstance(item, str) and run and not item.strip():
+                continue  # white space between breaks
+            if len(run) >= 2:
+                groups.append([])
+            else:
+                groups[-1].extend(run)
+            run = []
+            groups[-1].append(item)
+        for group in groups:
+            para = host.makeelement("p")
+            last: HtmlElement | None = None
+            for item in group:
+                if not isinstance(item, str):
+                    para.append(item)
+                    last = item
+                elif last is None:
+                    para.text = (para.text or "") + item
+                else:
+                    last.tail = (last.tail or "") + item
+            if para.text_content().strip():
+                host.append(para)
+        if host.tag == "p":
+            host.tag = "div"  # a <p> cannot hold paragraphs
+
+
+def _has_double_break(el: HtmlElement) -> bool:
+    previous_was_break = False
+    for child in el:
+        if child.tag == "br":
+            if previous_was_break:
+                return True
+            previous_was_break = not (child.tail or "").strip()
+        else:
+            previous_was_break = False
+    return False
