@@ -26,8 +26,29 @@ def _own_text_chars(el: HtmlElement) -> int:
     return count
 
 
+# A page with at least this many story-length <p> already has paragraph markup.
+MIN_REAL_PARAGRAPHS = 3
+STORY_PARAGRAPH_CHARS = 80
+
+
+def has_paragraph_markup(body: HtmlElement) -> bool:
+    count = 0
+    for p in body.iter("p"):
+        if len(p.text_content()) >= STORY_PARAGRAPH_CHARS:
+            count += 1
+            if count >= MIN_REAL_PARAGRAPHS:
+                return True
+    return False
+
+
 def divs_to_paragraphs(body: HtmlElement) -> None:
-    """A div holding only text and inline markup is a paragraph: call it one."""
+    """On a page without paragraph markup, a div holding only text and inline markup is a paragraph.
+
+    Pages that do use <p> are left alone: there text-only divs are captions,
+    teasers and labels, and promoting them misleads the main-text scorer.
+    """
+    if has_paragraph_markup(body):
+        return
     for el in body.iter("div"):
         if _inline_only(el) and _own_text_chars(el) >= MIN_DIV_PARAGRAPH_CHARS:
             el.tag = "p"
