@@ -81,6 +81,29 @@ def is_consent(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _byline_regex() -> tuple[re.Pattern[str], int]:
+    data = load_patterns("bylines")
+    prefixes = sorted({p for ps in data["prefixes"].values() for p in ps}, key=len, reverse=True)
+    # prefix, optional colon, then one to five name-like words and nothing else
+    name = r"[^\W\d_][\w.'’-]*"
+    pattern = rf"^(?i:{'|'.join(map(re.escape, prefixes))})\s*[:：]?\s+(?P<names>{name}(?:\s*(?:,|and|und|et|y|e|и|ve|&)?\s*{name}){{0,5}})\s*$"
+    return re.compile(pattern), data["max_chars"]
+
+
+_CONNECTORS = frozenset({"and", "und", "et", "y", "e", "и", "ve", "&", "van", "von", "de", "da", "di", "del", "der", "al", "bin", "ibn"})
+
+
+def is_byline(text: str) -> bool:
+    """"By Jane Doe", "Автор: Иван Петров": a credit prefix and capitalised names only."""
+    regex, limit = _byline_regex()
+    match = regex.match(text) if len(text) <= limit else None
+    if match is None:
+        return False
+    words = re.findall(r"[^\W\d_][\w.'’-]*", match.group("names"))
+    return all(not w[0].islower() or w.lower() in _CONNECTORS for w in words)
+
+
+@lru_cache(maxsize=1)
 def _credit_regex() -> tuple[re.Pattern[str], int]:
     data = load_patterns("credits")
     return _alternation(data["patterns"]), data["max_chars"]
@@ -124,6 +147,8 @@ def _noise_kind(text: str, names: set[str]) -> str | None:
         return "share_bar"
     if is_credit_line(text, names):
         return "credit_line"
+    if is_byline(text):
+        return "byline"
     if len(text) < 40 and read_also_marker(text) is not None:
         return "read_also"
     if is_promo(text):
@@ -162,13 +187,15 @@ def _matches_teaser(text: str, teaser: str) -> bool:
     return False
 
 
-def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], bool]) -> tuple[list[Block], str | None]:
+def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], int]) -> tuple[list[Block], str | None]:
     """Find the lead and make it body's first paragraph, exactly once.
 
     The lead is the page's declared teaser (og/meta description) when the
     page also shows it: either already the first paragraph, or a visible
     element the main-text step left out (standfirsts often sit outside the
-    story container).
+    story container). Without a matching teaser, a first paragraph the page
+    shows more than once (standfirst plus its copy in the story, or a
+    mobile duplicate) is the lead.
     """
     for teaser in teasers:
         if blocks and blocks[0].type == "paragraph" and _matches_teaser(blocks[0].text, teaser):
@@ -178,4 +205,6 @@ def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], b
         if shown(teaser):
             lead = normal_paragraph(teaser)
             return [Block("paragraph", lead), *blocks], lead
+    if blocks and blocks[0].type == "paragraph" and shown(blocks[0].text) > 1:
+        return blocks, blocks[0].text
     return blocks, None

@@ -235,8 +235,17 @@ def _attached(el: HtmlElement, root: HtmlElement) -> bool:
 
 
 def _drop(el: HtmlElement, rule: str, removed: list[Removal]) -> None:
+    """Remove an element, keeping its tail text; a removed block leaves a paragraph break behind.
+
+    Without the break, the text before and after a "read also" box inserted
+    between two bare text runs would fuse into one paragraph.
+    """
     removed.append(Removal(rule, text_of(el)))
-    el.drop_tree()  # keeps the tail text in place
+    if el.tag not in INLINE_TAGS and el.tail and el.tail.strip():
+        for _ in range(2):
+            el.addprevious(el.makeelement("br"))
+        el.getprevious().tail, el.tail = el.tail, None
+    el.drop_tree()
 
 
 def clean_tree(tree: HtmlElement) -> list[Removal]:
@@ -269,18 +278,22 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
     return removed
 
 
-def shows_text(tree: HtmlElement, text: str) -> bool:
-    """True when some element's whole visible text is ``text`` (folded)."""
+def count_shown(tree: HtmlElement, text: str) -> int:
+    """How many separate elements show exactly ``text`` (folded) as their whole visible text."""
     wanted = fold(text)
     body = tree.find("body")
+    boxes: set[HtmlElement] = set()
     for el in body.iter() if body is not None else ():
         own = fold(el.text) if isinstance(el.tag, str) and el.text else ""
         if not own or not wanted.startswith(own[:40]):
             continue
+        match = None
         for box in (el, *el.iterancestors()):
             folded = fold(text_of(box))
             if folded == wanted:
-                return True
-            if len(folded) > len(wanted):
+                match = box  # keep climbing: wrappers around the same text are the same copy
+            elif len(folded) > len(wanted):
                 break
-    return False
+        if match is not None:
+            boxes.add(match)
+    return len(boxes)

@@ -8,21 +8,14 @@ import trafilatura
 
 from .. import __version__
 from .blocks import body_blocks, drop_noise, place_lead, site_names
-from .clean import clean_tree, shows_text
+from .clean import clean_tree, count_shown
 from .decode import decode_html
 from .metadata import detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, content_hash
-from .structure import divs_to_paragraphs, split_double_breaks
+from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
 from .urls import is_home_page, site_of, url_id
-
-# A body shorter than this is a stub, a gallery or a teaser, not an article.
-MIN_ARTICLE_CHARS = 300
-# Pages that declare themselves articles (og:type, JSON-LD) may be shorter.
-MIN_DECLARED_ARTICLE_CHARS = 150
-# Page types that say "not one article".
-NON_ARTICLE_TYPES = frozenset({"website", "profile", "collectionpage", "itemlist", "searchresultspage", "webpage"})
-
+from .verdict import article_verdict
 
 def _canonical(page: Page, site: str | None) -> str | None:
     """The canonical link, kept only when it is on the page's own site and not a home page."""
@@ -32,18 +25,6 @@ def _canonical(page: Page, site: str | None) -> str | None:
     if site is not None and site_of(href) != site:
         return None
     return None if is_home_page(href) else href
-
-
-def _article_verdict(body_chars: int, types: set[str]) -> str | None:
-    """None for an article, else the drop reason."""
-    if body_chars == 0:
-        return "empty_body"
-    declared = "article" in types or any("article" in t for t in types)
-    if body_chars < (MIN_DECLARED_ARTICLE_CHARS if declared else MIN_ARTICLE_CHARS):
-        return "too_short"
-    if not declared and types & NON_ARTICLE_TYPES and body_chars < 3 * MIN_ARTICLE_CHARS:
-        return "not_article_type"
-    return None
 
 
 def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> Article:
@@ -65,17 +46,19 @@ def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> 
 
     # Metadata has read the intact tree; from here on it is cleaned in place.
     cleaned = page.tree
-    clean_tree(cleaned)
     if (body_el := cleaned.find("body")) is not None:
+        unwrap_layout_tables(body_el)
+    clean_tree(cleaned)
+    if body_el is not None:
         split_double_breaks(body_el)
         divs_to_paragraphs(body_el)
     doc = trafilatura.bare_extraction(cleaned, url=url, fast=True, include_comments=False, include_tables=True)
     blocks, _ = drop_noise(body_blocks(doc.body if doc is not None else None), meta.title, site_names(meta.sitename, site))
-    blocks, lead = place_lead(blocks, meta.descriptions, lambda text: shows_text(cleaned, text))
+    blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
 
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
-    drop_reason = _article_verdict(len(body_text), meta.types)
+    drop_reason = article_verdict(blocks, cleaned, meta.types, meta.published, canonical or url)
     return Article(
         url=url,
         id=url_id(canonical or url),

@@ -3,14 +3,17 @@
 Order of evidence: byte-order mark > HTTP ``charset`` > ``<meta charset>`` /
 http-equiv > detection. Two guards correct wrong labels: bytes that are valid
 UTF-8 with non-ASCII sequences are UTF-8 whatever single-byte label they carry,
-and a label under which the bytes do not decode falls back to detection. A
-UTF-8 page with a few stray bytes stays UTF-8: only those bytes are repaired.
+and a label under which the bytes do not decode is passed over (the next
+evidence, then detection, decides). A UTF-8 page with a few stray bytes stays
+UTF-8 whatever single-byte label it carries: only those bytes are repaired.
+A ``<meta>`` that says UTF-16/32 was itself read as ASCII, so it means UTF-8 (as in WHATWG).
 """
 
 from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from functools import lru_cache
 
 import charset_normalizer
 from w3lib.encoding import (
@@ -57,8 +60,10 @@ def _codec(label: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=None)
 def _is_single_byte(codec: str) -> bool:
-    return codecs.lookup(codec).name not in {"utf-8", "utf-16", "utf-32", "gb18030", "gbk", "big5", "shift_jis", "euc_jp", "euc_kr", "iso2022_jp", "cp932", "cp949", "cp950"}
+    """True when no byte starts a multi-byte sequence: asked of the codec, so no list goes stale."""
+    return all(codecs.getincrementaldecoder(codec)(errors="replace").decode(bytes([b])) for b in range(0x80, 0x100))
 
 
 def _utf8_verdict(body: bytes) -> str:
@@ -77,8 +82,16 @@ def _utf8_verdict(body: bytes) -> str:
 
 
 def _detect(body: bytes) -> str:
+    """The likeliest codec; windows-1252 when nothing fits, as browsers default to it."""
     best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
-    return _codec(best.encoding) if best is not None else "cp1252"
+    return (_codec(best.encoding) if best is not None else None) or "cp1252"
+
+
+def _as_utf8(body: bytes, verdict: str, evidence: str) -> Decoded:
+    """Decode bytes judged UTF-8; stray bytes are repaired one by one."""
+    if verdict == "stray":
+        return Decoded(body.decode("utf-8", errors="newsbot-stray"), "utf-8", "utf8-repaired")
+    return Decoded(body.decode("utf-8"), "utf-8", evidence)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
@@ -95,17 +108,15 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
         codec = _codec(label)
         if codec is None:
             continue
-        if verdict == "valid" and codec != "utf-8" and _is_single_byte(codec):
-            return Decoded(body.decode("utf-8"), "utf-8", "utf8-guard")
-        if codec == "utf-8" and verdict == "stray":
-            return Decoded(body.decode("utf-8", errors="newsbot-stray"), "utf-8", "utf8-repaired")
+        if evidence == "meta" and codec.startswith(("utf-16", "utf-32")):
+            codec = "utf-8"
+        if verdict in ("valid", "stray") and (codec == "utf-8" or _is_single_byte(codec)):
+            return _as_utf8(body, verdict, evidence if codec == "utf-8" else "utf8-guard")
         try:
             return Decoded(body.decode(codec), codec, evidence)
         except UnicodeDecodeError:
-            break  # the label is wrong: fall through to detection
-    if verdict in ("ascii", "valid"):
-        return Decoded(body.decode("utf-8"), "utf-8", "utf8-guard")
-    if verdict == "stray":
-        return Decoded(body.decode("utf-8", errors="newsbot-stray"), "utf-8", "utf8-repaired")
+            continue  # the label is wrong: the next evidence decides
+    if verdict != "invalid":
+        return _as_utf8(body, verdict, "utf8-guard")
     codec = _detect(body)
     return Decoded(body.decode(codec, errors="replace"), codec, "detected")

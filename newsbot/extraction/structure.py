@@ -1,8 +1,9 @@
-"""Give div soup and ``<br><br>`` text the paragraph structure main-text extraction expects.
+"""Give layout tables, div soup and ``<br><br>`` text the structure main-text extraction expects.
 
-trafilatura scores ``<p>``-like blocks; a page whose paragraphs are bare
-``<div>`` text or runs of text split by double line breaks otherwise comes
-out as one run-on paragraph, noise included.
+trafilatura scores ``<p>``-like blocks and keeps tables whole; a page laid
+out with tables, or whose paragraphs are bare ``<div>`` text or runs of text
+split by double line breaks, otherwise comes out as one run-on paragraph,
+noise included.
 """
 
 from __future__ import annotations
@@ -14,6 +15,38 @@ from .clean import INLINE_TAGS
 _PARAGRAPH_HOSTS = ("div", "section", "article", "td", "span", "font")
 # Below this many characters of its own (non-link) text a div is a label, not a paragraph.
 MIN_DIV_PARAGRAPH_CHARS = 2
+# A page with at least this many story-length <p> already has paragraph markup.
+MIN_REAL_PARAGRAPHS = 3
+STORY_PARAGRAPH_CHARS = 80
+
+
+_LAYOUT_MARKERS = ("table", "h1", "h2", "h3", "ul", "ol", "form", "iframe")
+
+
+def _is_layout_table(table: HtmlElement) -> bool:
+    """A table that holds page structure (headings, nested tables, paragraphs, one lone cell), not data."""
+    if len([c for r in table.iter("tr") for c in r if c.tag in ("td", "th")]) <= 1:
+        return True
+    for el in table.iterdescendants(*_LAYOUT_MARKERS, "p", "div"):
+        if el.tag in _LAYOUT_MARKERS or len(el.text_content()) >= STORY_PARAGRAPH_CHARS:
+            return True
+    return False
+
+
+def _own_rows(table: HtmlElement) -> list[HtmlElement]:
+    sections = [c for c in table if c.tag in ("tbody", "thead", "tfoot")]
+    rows = [r for parent in (table, *sections) for r in parent if r.tag == "tr"]
+    return [*sections, *rows, *(c for r in rows for c in r if c.tag in ("td", "th"))]
+
+
+def unwrap_layout_tables(body: HtmlElement) -> None:
+    """Layout tables become plain divs, so their cells are blocks and not one data table.
+
+    Only a table's own rows and cells change: tables nested in it are judged on their own.
+    """
+    for table in [t for t in body.iter("table") if _is_layout_table(t)]:
+        for el in (table, *_own_rows(table)):
+            el.tag = "div"
 
 
 def _own_text_chars(el: HtmlElement) -> int:
@@ -25,10 +58,6 @@ def _own_text_chars(el: HtmlElement) -> int:
         count += len((child.tail or "").strip())
     return count
 
-
-# A page with at least this many story-length <p> already has paragraph markup.
-MIN_REAL_PARAGRAPHS = 3
-STORY_PARAGRAPH_CHARS = 80
 
 
 def has_paragraph_markup(body: HtmlElement) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from .patterns import load_patterns
 
@@ -23,6 +23,16 @@ def _is_tracking(name: str) -> bool:
     return lowered in exact or lowered.startswith(prefixes)
 
 
+def _query_without_tracking(query: str) -> str:
+    """Drop tracking parameters; keep every other one byte for byte, in order.
+
+    The spider requests normalized URLs, so re-encoding the query (``?print``
+    becoming ``?print=``, ``a/b`` becoming ``a%2Fb``) could change what a server returns.
+    """
+    kept = [pair for pair in query.split("&") if pair and not _is_tracking(unquote_plus(pair.partition("=")[0]))]
+    return "&".join(kept)
+
+
 def normalize_url(url: str) -> str:
     """Lowercase scheme and host, drop default port, fragment and tracking parameters.
 
@@ -31,7 +41,9 @@ def normalize_url(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # an IPv6 literal keeps its brackets, or its port would read as part of it
+        host = f"[{host}]"
     try:
         port = parts.port
     except ValueError:  # a malformed port is kept out rather than crashing the crawl
@@ -39,10 +51,7 @@ def normalize_url(url: str) -> str:
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return urlunsplit((scheme, netloc, parts.path or "/", _query_without_tracking(parts.query), ""))
 
 
 def url_id(url: str) -> str:
