@@ -9,6 +9,7 @@ with its own time zone rather than a bare day).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -125,7 +126,17 @@ def read_metadata(page: Page) -> Metadata:
     ld = page.jsonld_article or {}
     meta = Metadata()
     meta.sitename = _clean(page.first_meta("og:site_name")) or _clean(doc.sitename) or _clean(extract_sitename(page.tree))
-    meta.title = _clean(doc.title) or _clean(extract_title(page.tree)) or _clean(ld.get("headline"))
+    title_el = page.tree.find(".//title")
+    meta.title = choose_title(
+        page,
+        {
+            "og": page.first_meta("og:title"),
+            "jsonld": ld.get("headline"),
+            "twitter": page.first_meta("twitter:title"),
+            "title": title_el.text_content() if title_el is not None else doc.title or extract_title(page.tree),
+        },
+        meta.sitename,
+    )
     authors = _names(ld.get("author")) or ([doc.author] if doc.author and " " in doc.author else [])
     meta.authors = clean_authors(authors or _split_author(extract_author(page.tree)), meta.sitename)
     meta.published = (
@@ -160,6 +171,85 @@ def read_metadata(page: Page) -> Metadata:
     if page.jsonld_article is not None:
         meta.types.add("article")
     return meta
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•»:-]\s+|\s*(?:::|\||｜|ㅣ|：|--)\s*|(?<=\S)-(?=\S*$)")
+_TOKEN = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+# A part this short between the headline and a trailing site name is a section name.
+SECTION_NAME_CHARS = 15
+# Below this share of shared words an <h1> is not the headline the meta titles name.
+MIN_TITLE_OVERLAP = 0.3
+# Tie-break between title sources that equally many sources agree on.
+TITLE_SOURCE_ORDER = ("og", "jsonld", "h1", "twitter", "title")
+
+
+def _tokens(text: str) -> set[str]:
+    return set(_TOKEN.findall(text.casefold()))
+
+
+def _overlap(a: str, b: str) -> float:
+    ta, tb = _tokens(a), _tokens(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def _names_site(part: str, names: set[str]) -> bool:
+    key = part.casefold().replace(" ", "")
+    return bool(key) and any(key == n or (len(n) >= 4 and (n in key or key in n)) for n in names)
+
+
+def strip_site_name(title: str, sitename: str | None, host_label: str | None = None) -> str:
+    """"Headline - Site" / "Site | Headline" -> "Headline": drop the parts that name the site.
+
+    Trailing dates, and a short section name right before a trailing site
+    name ("Headline-Politics | Site"), go too.
+
+    >>> strip_site_name("Steigende US-Zinsen setzen Dax zu | Börsen-Zeitung", "Börsen-Zeitung")
+    'Steigende US-Zinsen setzen Dax zu'
+    """
+    names = {n.casefold().replace(" ", "") for n in (sitename, host_label) if n}
+    bounds = [0, *(i for m in _TITLE_SEPARATORS.finditer(title) for i in m.span()), len(title)]
+    parts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    site_seen = False
+    while len(parts) > 1:
+        text = title[slice(*parts[-1])]
+        if _names_site(text, names) or not _LETTER.search(text):
+            site_seen = site_seen or bool(_LETTER.search(text))
+        elif not (site_seen and len(text) <= SECTION_NAME_CHARS):
+            break
+        parts.pop()
+    while len(parts) > 1 and _names_site(title[slice(*parts[0])], names):
+        parts.pop(0)
+    return title[parts[0][0] : parts[-1][1]].strip()
+
+
+def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> str | None:
+    """The headline most title sources agree on (visible <h1>, og/twitter:title, JSON-LD, <title>).
+
+    Meta titles often carry the site name, and sites show an SEO variant in
+    one place and the headline in another; the value most sources give,
+    site names stripped, is the one datasets call the title.
+    """
+    host = (page.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.").split(".") or [""])[0]
+    cleaned = {
+        name: strip_site_name(text, sitename, host) if name in ("og", "twitter", "title") else text
+        for name, text in ((n, _clean(html.unescape(v)) if isinstance(v, str) else None) for n, v in sources.items())
+        if text
+    }
+    metas = [t for n, t in cleaned.items() if n != "title"] or list(cleaned.values())
+    site = (sitename or "").casefold()
+    h1s = [t for t in (_clean(h.text_content()) for h in page.tree.iter("h1")) if t and len(t) >= 5 and t.casefold() != site]
+    if h1s:
+        score, _, best = max((max((_overlap(h, m) for m in metas), default=0.0), -i, h) for i, h in enumerate(h1s))
+        if score >= MIN_TITLE_OVERLAP or len(h1s) == 1 or not metas:
+            cleaned["h1"] = best
+    votes: dict[str, list[str]] = {}
+    for name, text in cleaned.items():
+        votes.setdefault(text, []).append(name)
+    if not votes:
+        return None
+    rank = {name: i for i, name in enumerate(TITLE_SOURCE_ORDER)}
+    return max(votes, key=lambda t: (len(votes[t]), -min(rank[n] for n in votes[t])))
 
 
 def _split_author(raw: str | None) -> list[str]:

@@ -1,4 +1,8 @@
-"""The article record: the one JSON object per article that every output carries."""
+"""The article record: the one JSON object per article that every output carries.
+
+The contract is ``article.schema.json`` beside this module (JSON Schema 2020-12): field names and
+their order are fixed, new fields are additions, ``schema_version`` changes only when a field changes meaning.
+"""
 
 from __future__ import annotations
 
@@ -39,19 +43,24 @@ class Article:
     source: str | None = None
     """Name of the site config that produced this record, if any."""
     title: str | None = None
+    """The headline, without the site name."""
     lead: str | None = None
     """The standfirst; when present it is also the first paragraph of ``body``."""
     body: str = ""
     """Paragraphs and sub-headings joined by a blank line."""
     blocks: list[Block] = field(default_factory=list)
+    """The body's paragraphs and headings with their kind, in reading order."""
     authors: list[str] = field(default_factory=list)
+    """People's names, each once; never the site's own name."""
     published: str | None = None
     """ISO 8601, as precise as the page gives; a time zone only when the page gives one."""
     modified: str | None = None
     language: str | None = None
     """ISO 639-1 code."""
     tags: list[str] = field(default_factory=list)
+    """Keywords and categories the page declares."""
     image: str | None = None
+    """The lead image's URL, made absolute when the page URL is http(s)."""
     fetched_at: str | None = None
     """UTC ISO 8601 time of the fetch (fetch field)."""
     http_status: int | None = None
@@ -59,12 +68,15 @@ class Article:
     content_hash: str | None = None
     """sha256 hex of ``body`` in its normal form (see :func:`content_hash`)."""
     extractor_version: str | None = None
+    """newsbot version that made the record: records of one version are comparable."""
     is_article: bool = False
+    """False for pages that are not one article (listings, stubs); such records are flagged, not dropped."""
     drop_reason: str | None = None
     """Why the page is not an article; None when ``is_article`` is true."""
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON object, fields in declaration order (blocks as plain objects)."""
         return asdict(self)
 
 
