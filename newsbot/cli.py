@@ -6,6 +6,7 @@ import argparse
 import gzip
 import json
 import sys
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,8 +20,18 @@ def _read_input(name: str) -> tuple[bytes, str]:
     path = Path(name)
     data = path.read_bytes()
     if path.suffix == ".gz":
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as err:  # bad header, truncated, corrupt stream
+            raise ExtractionError(f"not a readable gzip file ({err})") from err
     return data, path.resolve().as_uri()
+
+
+def _reason(err: Exception) -> str:
+    """The message without the path again: the error line already starts with the input's name."""
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror
+    return str(err)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -32,11 +43,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
         try:
             body, url = _read_input(name)
             article = extract(body, args.url or url)
-        except (OSError, EOFError, gzip.BadGzipFile, ExtractionError) as err:
-            print(f"newsbot extract: {name}: {err}", file=sys.stderr)
+        except (OSError, ExtractionError) as err:
+            print(f"newsbot extract: {name}: {_reason(err)}", file=sys.stderr)
             failed += 1
             continue
-        print(json.dumps(article.to_dict(), ensure_ascii=False), flush=True)
+        # Bytes, not print(): the output is UTF-8 whatever the locale says.
+        sys.stdout.buffer.write(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
+        sys.stdout.buffer.flush()
     return 1 if failed else 0
 
 
