@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from lxml.etree import _Element
 
-from .clean import Removal, fold, is_share_text, read_also_marker
+from .clean import Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
 
@@ -23,33 +23,51 @@ def _text(el: _Element) -> str:
     return normal_paragraph("".join(el.itertext()))
 
 
+_HEADINGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
+_QUOTES = frozenset({"quote", "blockquote"})
+_LISTS = frozenset({"list", "ul", "ol", "dl"})
+_ITEMS = ("item", "li", "dt", "dd")
+
+
 def _table_text(table: _Element) -> str:
     """Rows on their own lines, cells separated by " | "."""
     rows = []
-    for row in table.iter("row"):
-        cells = [_text(c) for c in row.iter("cell")]
+    for row in table.iter("row", "tr"):
+        cells = [_text(c) for c in row.iter("cell", "td", "th")]
         if any(cells):
             rows.append(" | ".join(cells))
     return "\n".join(rows)
 
 
-def body_blocks(body: _Element | None) -> list[Block]:
-    """trafilatura's XML body (p, head, quote, list, table) as typed blocks in reading order."""
-    if body is None:
-        return []
-    blocks: list[Block] = []
-    for el in body:
-        tag = el.tag
-        if tag == "list":
-            blocks.extend(Block("list_item", t) for item in el.iter("item") if (t := _text(item)))
-            continue
-        if tag == "table":
-            text, kind = _table_text(el), "table"
-        else:
-            text = _text(el)
-            kind = {"head": "heading", "quote": "quote"}.get(tag, "paragraph")
-        if text:
+def _walk(el: _Element, blocks: list[Block]) -> None:
+    """One element of an extracted body: trafilatura's XML (p, head, list …) or, from its
+    readability fallback, plain HTML containers (div, p, h2, ul …), which are walked into."""
+    tag = el.tag
+    if tag in _LISTS:
+        blocks.extend(Block("list_item", t) for item in el.iter(*_ITEMS) if (t := _text(item)))
+    elif tag == "table":
+        if text := _table_text(el):
+            blocks.append(Block("table", text))
+    elif tag in _HEADINGS or tag in _QUOTES or tag == "p" or not len(el):
+        if text := _text(el):
+            kind = "heading" if tag in _HEADINGS else "quote" if tag in _QUOTES else "paragraph"
             blocks.append(Block(kind, text))
+    else:
+        if el.text and el.text.strip():
+            blocks.append(Block("paragraph", normal_paragraph(el.text)))
+        for child in el:
+            if isinstance(child.tag, str):
+                _walk(child, blocks)
+            if child.tail and child.tail.strip():
+                blocks.append(Block("paragraph", normal_paragraph(child.tail)))
+
+
+def body_blocks(body: _Element | None) -> list[Block]:
+    """An extracted body as typed blocks in reading order."""
+    blocks: list[Block] = []
+    for el in body if body is not None else ():
+        if isinstance(el.tag, str):
+            _walk(el, blocks)
     return blocks
 
 
@@ -124,7 +142,7 @@ def is_credit_line(text: str, names: set[str]) -> bool:
     return len(text) <= limit and (bool(regex.search(text)) or fold(text) in names)
 
 
-_TIME_OR_YEAR = re.compile(r"\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b")
+_TIME_OR_YEAR = re.compile(r"(?<!\d)\d{1,2}[:時]\d{2}(?!\d)|(?<!\d)(?:19|20)\d{2}(?!\d)")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # A dateline is short and mostly numbers: "13 October 2015, 18:12", "Updated 2024-05-01 09:30".
 DATELINE_MAX_CHARS = 60
@@ -139,8 +157,36 @@ def is_dateline(text: str) -> bool:
     )
 
 
-def _noise_kind(text: str, names: set[str]) -> str | None:
+# Link texts shorter than this are menu items, not headlines or teasers.
+MIN_HEADLINE_CHARS = 15
+# A block whose text is at least this much one link's text is that link (a teaser), not prose.
+LINK_BLOCK_SHARE = 0.8
+
+
+class LinkTexts:
+    """The texts of a page's links, to tell headline and teaser blocks from story text."""
+
+    def __init__(self, tree: _Element) -> None:
+        body = tree.find("body")
+        self._by_head: dict[str, list[str]] = {}
+        for a in body.iter("a") if body is not None else ():
+            text = fold(text_of(a))
+            if len(text) >= MIN_HEADLINE_CHARS:
+                self._by_head.setdefault(text[:MIN_HEADLINE_CHARS], []).append(text)
+
+    def headline_prefix(self, text: str) -> int:
+        """Length of the longest link text the (folded) text starts with; 0 if none."""
+        key = fold(text)
+        return max((len(link) for link in self._by_head.get(key[:MIN_HEADLINE_CHARS], ()) if key.startswith(link)), default=0)
+
+    def is_link_block(self, text: str) -> bool:
+        return self.headline_prefix(text) >= LINK_BLOCK_SHARE * len(fold(text))
+
+
+def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | None:
     """Which block-level rule a text falls under, if any."""
+    if links is not None and links.is_link_block(text):
+        return "link_block"
     if is_dateline(text):
         return "dateline"
     if is_share_text(text):
@@ -158,7 +204,9 @@ def _noise_kind(text: str, names: set[str]) -> str | None:
     return None
 
 
-def drop_noise(blocks: Iterable[Block], title: str | None, names: set[str]) -> tuple[list[Block], list[Removal]]:
+def drop_noise(
+    blocks: Iterable[Block], title: str | None, names: set[str], links: LinkTexts | None = None
+) -> tuple[list[Block], list[Removal]]:
     """Remove title repeats, share labels, markers, credits and promos; keep each text once."""
     seen: set[str] = {fold(title)} if title else set()
     kept: list[Block] = []
@@ -167,7 +215,7 @@ def drop_noise(blocks: Iterable[Block], title: str | None, names: set[str]) -> t
         key = fold(block.text)
         if not key:
             continue
-        kind = ("title" if key == fold(title or "") else "duplicate") if key in seen else _noise_kind(block.text, names)
+        kind = ("title" if key == fold(title or "") else "duplicate") if key in seen else _noise_kind(block.text, names, links)
         if kind is not None:
             removed.append(Removal(kind, block.text))
             continue

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import trafilatura
+from lxml.html import HtmlElement
 
 from .. import __version__
-from .blocks import body_blocks, drop_noise, place_lead, site_names
+from .blocks import LinkTexts, body_blocks, drop_noise, place_lead, site_names
 from .clean import clean_tree, count_shown
 from .decode import decode_html
 from .metadata import detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
-from .record import Article, content_hash
+from .record import Article, Block, content_hash
 from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
 from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict
@@ -25,6 +26,16 @@ def _canonical(page: Page, site: str | None) -> str | None:
     if site is not None and site_of(href) != site:
         return None
     return None if is_home_page(href) else href
+
+
+# At most this many blocks from the fast path means it failed on this page.
+FEW_BLOCKS = 2
+
+
+def main_text(tree: HtmlElement, url: str, fast: bool) -> list[Block]:
+    """trafilatura's main-content step on our cleaned tree (it works on its own copy)."""
+    doc = trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False, include_tables=True)
+    return body_blocks(doc.body if doc is not None else None)
 
 
 def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> Article:
@@ -52,13 +63,20 @@ def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> 
     if body_el is not None:
         split_double_breaks(body_el)
         divs_to_paragraphs(body_el)
-    doc = trafilatura.bare_extraction(cleaned, url=url, fast=True, include_comments=False, include_tables=True)
-    blocks, _ = drop_noise(body_blocks(doc.body if doc is not None else None), meta.title, site_names(meta.sitename, site))
+    links = LinkTexts(cleaned)
+    names = site_names(meta.sitename, site)
+    blocks, _ = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links)
+    if len(blocks) <= FEW_BLOCKS:
+        # trafilatura's fast path fell back to a whole-page dump or found nothing:
+        # its full cascade (readability/justext comparison) is worth the extra time here
+        retry, _ = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links)
+        if len(retry) > len(blocks):
+            blocks = retry
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
 
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
-    drop_reason = article_verdict(blocks, cleaned, meta.types, meta.published, canonical or url)
+    drop_reason = article_verdict(blocks, links, meta.types, meta.published, canonical or url)
     return Article(
         url=url,
         id=url_id(canonical or url),

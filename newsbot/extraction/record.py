@@ -74,6 +74,10 @@ class Article:
     drop_reason: str | None = None
     """Why the page is not an article; None when ``is_article`` is true."""
     schema_version: int = SCHEMA_VERSION
+    version: int = 1
+    """1 when first exported; + 1 each time the article is exported again because its text changed."""
+    duplicate_of: str | None = None
+    """The ``id`` of the article this one is a near-duplicate of (another URL or site), if any."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object, fields in declaration order (blocks as plain objects)."""

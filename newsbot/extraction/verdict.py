@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
-
-from .clean import fold, text_of
+from .blocks import LinkTexts
 from .record import Block
 
 # A body shorter than this is a stub, a gallery or a teaser, not an article.
@@ -16,8 +14,6 @@ MIN_ARTICLE_CHARS = 300
 MIN_DECLARED_ARTICLE_CHARS = 150
 # Page types that say "not one article".
 NON_ARTICLE_TYPES = frozenset({"website", "profile", "collectionpage", "itemlist", "searchresultspage", "webpage"})
-# Link texts shorter than this are menu items, not headlines.
-MIN_HEADLINE_CHARS = 15
 # A body made of headlines linking elsewhere at least this much is a section or tag page.
 LISTING_SHARE = 0.4
 MIN_LISTING_HEADLINES = 3
@@ -36,26 +32,15 @@ def article_like_url(url: str | None) -> bool:
     return bool(_DATE_IN_PATH.search(path) or _ID_IN_PATH.search(path) or len(_SLUG_WORDS.split(last)) >= 3)
 
 
-def headline_share(blocks: list[Block], tree: HtmlElement) -> tuple[float, int]:
+def headline_share(blocks: list[Block], links: LinkTexts) -> tuple[float, int]:
     """Share of body text (and count of blocks) that starts with the text of a link on the page."""
-    body = tree.find("body")
-    links = {fold(text_of(a)) for a in body.iter("a")} if body is not None else set()
-    by_head: dict[str, list[str]] = {}
-    for link in links:
-        if len(link) >= MIN_HEADLINE_CHARS:
-            by_head.setdefault(link[:MIN_HEADLINE_CHARS], []).append(link)
     total = sum(len(b.text) for b in blocks) or 1
-    headline_chars = count = 0
-    for block in blocks:
-        key = fold(block.text)
-        if any(key.startswith(link) for link in by_head.get(key[:MIN_HEADLINE_CHARS], ())):
-            headline_chars += len(block.text)
-            count += 1
-    return headline_chars / total, count
+    headlines = [b for b in blocks if links.headline_prefix(b.text)]
+    return sum(len(b.text) for b in headlines) / total, len(headlines)
 
 
 def article_verdict(
-    blocks: list[Block], tree: HtmlElement, types: set[str], published: str | None, url: str | None
+    blocks: list[Block], links: LinkTexts, types: set[str], published: str | None, url: str | None
 ) -> str | None:
     """None for an article, else the drop reason."""
     chars = sum(len(b.text) for b in blocks)
@@ -64,7 +49,7 @@ def article_verdict(
     declared = any("article" in t or "posting" in t for t in types)
     if chars < (MIN_DECLARED_ARTICLE_CHARS if declared else MIN_ARTICLE_CHARS):
         return "too_short"
-    share, count = headline_share(blocks, tree)
+    share, count = headline_share(blocks, links)
     if share >= LISTING_SHARE and count >= MIN_LISTING_HEADLINES:
         return "listing_page"
     if not declared and types & NON_ARTICLE_TYPES and chars < 3 * MIN_ARTICLE_CHARS:
