@@ -204,22 +204,38 @@ def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | No
     return None
 
 
+# A later block that contains an earlier one of at least this length, making up
+# at least this share of it, is a copy of it.
+MIN_NEAR_COPY_CHARS = 60
+NEAR_COPY_SHARE = 0.7
+# A lead is a sentence or more, never a one-word kicker.
+MIN_LEAD_CHARS = 40
+
+
 def drop_noise(
     blocks: Iterable[Block], title: str | None, names: set[str], links: LinkTexts | None = None
 ) -> tuple[list[Block], list[Removal]]:
     """Remove title repeats, share labels, markers, credits and promos; keep each text once."""
     seen: set[str] = {fold(title)} if title else set()
+    long_seen: list[str] = []
     kept: list[Block] = []
     removed: list[Removal] = []
     for block in blocks:
         key = fold(block.text)
         if not key:
             continue
-        kind = ("title" if key == fold(title or "") else "duplicate") if key in seen else _noise_kind(block.text, names, links)
+        if key in seen:
+            kind: str | None = "title" if key == fold(title or "") else "duplicate"
+        elif any(earlier in key and len(earlier) >= NEAR_COPY_SHARE * len(key) for earlier in long_seen):
+            kind = "duplicate"  # the same paragraph again behind a dateline or kicker ("Neuss · …")
+        else:
+            kind = _noise_kind(block.text, names, links)
         if kind is not None:
             removed.append(Removal(kind, block.text))
             continue
         seen.add(key)
+        if len(key) >= MIN_NEAR_COPY_CHARS:
+            long_seen.append(key)
         kept.append(block)
     return kept, removed
 
@@ -239,20 +255,30 @@ def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], i
     """Find the lead and make it body's first paragraph, exactly once.
 
     The lead is the page's declared teaser (og/meta description) when the
-    page also shows it: either already the first paragraph, or a visible
-    element the main-text step left out (standfirsts often sit outside the
-    story container). Without a matching teaser, a first paragraph the page
-    shows more than once (standfirst plus its copy in the story, or a
-    mobile duplicate) is the lead.
+    page also shows it: either already the first paragraph (possibly behind
+    a dateline), or a visible element the main-text step left out
+    (standfirsts often sit outside the story container). Without a matching
+    teaser, a first paragraph the page shows more than once (standfirst plus
+    its copy in the story, or a mobile duplicate) is the lead. A lead whose
+    text also runs on inside a later paragraph is no separate lead at all.
     """
-    for teaser in teasers:
-        if blocks and blocks[0].type == "paragraph" and _matches_teaser(blocks[0].text, teaser):
-            return blocks, blocks[0].text
-        if any(_matches_teaser(b.text, teaser) for b in blocks):
+    blocks, lead = _find_lead(blocks, teasers, shown)
+    if lead is not None and any(lead in b.text for b in blocks[1:]):
+        return blocks, None
+    return blocks, lead
+
+
+def _find_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], int]) -> tuple[list[Block], str | None]:
+    first = blocks[0] if blocks and blocks[0].type == "paragraph" else None
+    for teaser in (t for t in teasers if len(t) >= MIN_LEAD_CHARS):
+        key = fold(_ELLIPSIS.sub("", teaser))
+        if first is not None and (_matches_teaser(first.text, teaser) or key in fold(first.text)):
+            return blocks, first.text
+        if any(_matches_teaser(b.text, teaser) or key in fold(b.text) for b in blocks):
             continue  # a description copied from further down the story is no lead
         if shown(teaser):
             lead = normal_paragraph(teaser)
             return [Block("paragraph", lead), *blocks], lead
-    if blocks and blocks[0].type == "paragraph" and shown(blocks[0].text) > 1:
-        return blocks, blocks[0].text
+    if first is not None and len(first.text) >= MIN_LEAD_CHARS and shown(first.text) > 1:
+        return blocks, first.text
     return blocks, None
