@@ -15,6 +15,7 @@ from lxml.etree import _Element
 from .clean import Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
+from .urls import brand_label
 
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
@@ -128,13 +129,8 @@ def _credit_regex() -> tuple[re.Pattern[str], int]:
 
 
 def site_names(sitename: str | None, site: str | None) -> set[str]:
-    """Ways a page names its own site: og:site_name and the host's main label ("tengrinews")."""
-    names = {fold(sitename)} if sitename else set()
-    if site:
-        labels = site.split(".")
-        names.add(fold(labels[-2] if len(labels) >= 2 else labels[0]))
-        names.add(fold(site))
-    return names
+    """Ways a page names its own site: og:site_name, the host and its brand label ("tengrinews")."""
+    return {fold(name) for name in (sitename, site, brand_label(site)) if name}
 
 
 def is_credit_line(text: str, names: set[str]) -> bool:
@@ -169,10 +165,12 @@ class LinkTexts:
     def __init__(self, tree: _Element) -> None:
         body = tree.find("body")
         self._by_head: dict[str, list[str]] = {}
+        self._longest = 0
         for a in body.iter("a") if body is not None else ():
             text = fold(text_of(a))
             if len(text) >= MIN_HEADLINE_CHARS:
                 self._by_head.setdefault(text[:MIN_HEADLINE_CHARS], []).append(text)
+                self._longest = max(self._longest, len(text))
 
     def headline_prefix(self, text: str) -> int:
         """Length of the longest link text the (folded) text starts with; 0 if none."""
@@ -180,6 +178,8 @@ class LinkTexts:
         return max((len(link) for link in self._by_head.get(key[:MIN_HEADLINE_CHARS], ()) if key.startswith(link)), default=0)
 
     def is_link_block(self, text: str) -> bool:
+        if len(text) * LINK_BLOCK_SHARE > self._longest + 10:
+            return False  # longer than any link text could cover
         return self.headline_prefix(text) >= LINK_BLOCK_SHARE * len(fold(text))
 
 

@@ -97,8 +97,14 @@ def _share_vocab() -> tuple[frozenset[str], frozenset[str]]:
     return labels, words
 
 
+# Share bars are a few words; longer text is never one.
+MAX_SHARE_CHARS = 120
+
+
 def is_share_text(text: str) -> bool:
     """All words are share labels or network names."""
+    if len(text) > MAX_SHARE_CHARS:
+        return False
     _, words = _share_vocab()
     tokens = _WORD.findall(fold(text))
     return bool(tokens) and all(t in words for t in tokens)
@@ -281,11 +287,13 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
 def count_shown(tree: HtmlElement, text: str) -> int:
     """How many separate elements show exactly ``text`` (folded) as their whole visible text."""
     wanted = fold(text)
+    head = _SPACE.sub(" ", text).strip()[:8].casefold()
     body = tree.find("body")
     boxes: set[HtmlElement] = set()
     for el in body.iter() if body is not None else ():
-        own = fold(el.text) if isinstance(el.tag, str) and el.text else ""
-        if not own or not wanted.startswith(own[:40]):
+        own = el.text
+        # cheap raw-prefix test first: folding every element's text costs more than the rest
+        if not own or not isinstance(el.tag, str) or own.lstrip()[: len(head)].casefold() != head:
             continue
         match = None
         for box in (el, *el.iterancestors()):

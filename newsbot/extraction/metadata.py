@@ -1,7 +1,7 @@
 """Article metadata from structured data first (JSON-LD, meta tags), then visible text.
 
-trafilatura's meta-tag and JSON-LD readers give title, author, site name,
-tags and image; the slower visible-text searches (trafilatura's author
+Meta tags and JSON-LD, read once into the page bundle, give title, authors,
+site name, tags and image; the slower visible-text searches (byline
 XPaths, htmldate) run only when structured data has no answer. Structured
 dates win because they keep the precision the page gives (a full timestamp
 with its own time zone rather than a bare day).
@@ -18,9 +18,10 @@ from urllib.parse import urljoin
 
 import py3langid
 from htmldate import find_date
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+from lxml import etree
 
 from .page import Page
+from .urls import brand_label, site_of
 
 _SPACE = re.compile(r"\s+")
 _BYLINE_PREFIX = re.compile(
@@ -119,13 +120,41 @@ def _language_code(value: str | None) -> str | None:
     return code if len(code) == 2 and code.isalpha() else None
 
 
+AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author", "byl")
+# Visible bylines: schema.org microdata and rel=author links, then the class names sites use.
+_BYLINE_XPATH = etree.XPath(
+    "(//*[@itemprop='author']//*[@itemprop='name'] | //a[@rel='author'] | //*[@itemprop='author'][not(.//*[@itemprop='name'])]"
+    " | //*[contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'author__name')"
+    " or contains(@class, 'article-author')])[position() <= 4]"
+)
+# Byline elements longer than this hold bios or whole teasers, not names.
+MAX_BYLINE_CHARS = 120
+
+
+def _visible_bylines(page: Page) -> list[str]:
+    texts = (_clean(el.text_content()) for el in _BYLINE_XPATH(page.tree) if isinstance(el.tag, str))
+    return [t for t in texts if t and len(t) <= MAX_BYLINE_CHARS]
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD string, or the name of a JSON-LD object (publisher, section …)."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), None)
+    return _clean(html.unescape(value)) if isinstance(value, str) else None
+
+
+def _ld_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [t for t in (_ld_text(v) for v in items) if t]
+
+
 def read_metadata(page: Page) -> Metadata:
     """Everything but the body: structured data first, visible-text searches as fallback."""
-    doc = examine_meta(page.tree)
-    doc = extract_meta_json(page.tree, doc)
     ld = page.jsonld_article or {}
     meta = Metadata()
-    meta.sitename = _clean(page.first_meta("og:site_name")) or _clean(doc.sitename) or _clean(extract_sitename(page.tree))
+    meta.sitename = _clean(page.first_meta("og:site_name", "application-name")) or _ld_text(ld.get("publisher"))
     title_el = page.tree.find(".//title")
     meta.title = choose_title(
         page,
@@ -133,12 +162,12 @@ def read_metadata(page: Page) -> Metadata:
             "og": page.first_meta("og:title"),
             "jsonld": ld.get("headline"),
             "twitter": page.first_meta("twitter:title"),
-            "title": title_el.text_content() if title_el is not None else doc.title or extract_title(page.tree),
+            "title": title_el.text_content() if title_el is not None else None,
         },
         meta.sitename,
     )
-    authors = _names(ld.get("author")) or ([doc.author] if doc.author and " " in doc.author else [])
-    meta.authors = clean_authors(authors or _split_author(extract_author(page.tree)), meta.sitename)
+    meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
+    meta.authors = clean_authors(_names(ld.get("author")) or meta_authors or _visible_bylines(page), meta.sitename)
     meta.published = (
         normalize_date(ld.get("datePublished"))
         or normalize_date(page.first_meta(*PUBLISHED_META))
@@ -149,9 +178,12 @@ def read_metadata(page: Page) -> Metadata:
     meta.language_declared = _language_code(page.tree.get("lang")) or _language_code(
         page.first_meta("content-language", "og:locale", "language")
     )
-    keywords = page.meta.get("keywords", []) + page.meta.get("article:tag", []) + (doc.tags or []) + (doc.categories or [])
+    keywords = page.meta.get("keywords", []) + page.meta.get("news_keywords", []) + page.meta.get("article:tag", [])
+    keywords += _ld_list(ld.get("keywords")) + page.meta.get("article:section", []) + _ld_list(ld.get("articleSection"))
     meta.tags = list(dict.fromkeys(t for raw in keywords for t in _split_tags(raw)))
-    image = page.first_meta("og:image", "twitter:image", "og:image:url") or doc.image
+    image = page.first_meta("og:image", "twitter:image", "og:image:url") or _ld_text(ld.get("image"))
+    if image is None and isinstance(ld.get("image"), dict):
+        image = _clean(ld["image"].get("url"))
     meta.image = urljoin(page.url, image) if image and page.url.startswith("http") else image
     meta.descriptions = [
         d
@@ -161,7 +193,7 @@ def read_metadata(page: Page) -> Metadata:
                 page.first_meta("og:description"),
                 page.first_meta("description"),
                 page.first_meta("twitter:description"),
-                ld.get("description"),
+                _ld_text(ld.get("description")),
             )
         )
         if d
@@ -230,7 +262,7 @@ def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> s
     one place and the headline in another; the value most sources give,
     site names stripped, is the one datasets call the title.
     """
-    host = (page.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.").split(".") or [""])[0]
+    host = brand_label(site_of(page.url))
     cleaned = {
         name: strip_site_name(text, sitename, host) if name in ("og", "twitter", "title") else text
         for name, text in ((n, _clean(html.unescape(v)) if isinstance(v, str) else None) for n, v in sources.items())
@@ -252,10 +284,6 @@ def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> s
     return max(votes, key=lambda t: (len(votes[t]), -min(rank[n] for n in votes[t])))
 
 
-def _split_author(raw: str | None) -> list[str]:
-    return [raw] if raw else []
-
-
 def _split_tags(raw: str) -> list[str]:
     """Keyword meta tags pack several tags into one string."""
     return [t for t in (_clean(part) for part in re.split(r"[,;]", raw)) if t]
@@ -269,9 +297,13 @@ def _first_time(page: Page) -> str | None:
     return None
 
 
+# py3langid is as sure on a thousand characters as on the whole story, and cost grows with length.
+LANGUAGE_SAMPLE_CHARS = 1000
+
+
 def detect_language(text: str, declared: str | None) -> str | None:
     """The body's language by py3langid; the page's declaration when there is too little text."""
     if len(text) < 200:
         return declared
-    code, _ = py3langid.classify(text[:2000])
+    code, _ = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
     return code

@@ -78,3 +78,21 @@ def is_home_page(url: str) -> bool:
     """True for a site's root, with or without an index file or query."""
     path = urlsplit(url).path
     return path in ("", "/") or path.lower() in ("/index.html", "/index.htm", "/index.php")
+
+
+# Second-level labels under which registries sell names ("bbc.co.uk", "abc.net.au").
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "or", "ne", "go"})
+
+
+def brand_label(site: str | None) -> str | None:
+    """The label that names the publisher: "tengrinews" for en.tengrinews.kz, "bbc" for bbc.co.uk.
+
+    >>> brand_label("en.tengrinews.kz"), brand_label("bbc.co.uk")
+    ('tengrinews', 'bbc')
+    """
+    if not site:
+        return None
+    labels = site.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
