@@ -28,8 +28,27 @@ def _canonical(page: Page, site: str | None) -> str | None:
     return None if is_home_page(href) else href
 
 
-# At most this many blocks from the fast path means it failed on this page.
+# At most this many blocks from the fast path means it dumped the whole page or found nothing …
 FEW_BLOCKS = 2
+# … and a short result holding less than this share of the page's paragraph text means it
+# stopped early. (A long result may rightly skip a second story appended below the first.)
+SHORT_RESULT_CHARS = 1500
+MIN_PARAGRAPH_SHARE = 0.5
+STORY_PARAGRAPH_CHARS = 80
+
+
+def _stopped_early(blocks: list[Block], tree: HtmlElement) -> bool:
+    chars = sum(len(b.text) for b in blocks)
+    if chars >= SHORT_RESULT_CHARS:
+        return False
+    paragraphs = sum(n for p in tree.iter("p") if (n := len(p.text_content())) >= STORY_PARAGRAPH_CHARS)
+    return chars < MIN_PARAGRAPH_SHARE * paragraphs
+
+
+def _better_retry(blocks: list[Block], retry: list[Block]) -> bool:
+    if len(blocks) <= FEW_BLOCKS:
+        return len(retry) > len(blocks)
+    return sum(len(b.text) for b in retry) > sum(len(b.text) for b in blocks)
 
 
 def main_text(tree: HtmlElement, url: str, fast: bool) -> list[Block]:
@@ -66,11 +85,11 @@ def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> 
     links = LinkTexts(cleaned)
     names = site_names(meta.sitename, site)
     blocks, _ = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links)
-    if len(blocks) <= FEW_BLOCKS:
-        # trafilatura's fast path fell back to a whole-page dump or found nothing:
-        # its full cascade (readability/justext comparison) is worth the extra time here
+    if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
+        # trafilatura's fast path dumped the page, found nothing or stopped early: its full
+        # cascade (readability/justext comparison) is worth the extra time on this page
         retry, _ = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links)
-        if len(retry) > len(blocks):
+        if _better_retry(blocks, retry):
             blocks = retry
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
 
