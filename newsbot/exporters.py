@@ -5,6 +5,9 @@ while the crawl runs, so a reader (or a crash) can see half a line, and it canno
 split records by site and date. Here each batch is written to a temporary name,
 fsynced and renamed into place, so a ``.jsonl`` file is complete or absent, even
 after ``kill -9``. ``FEEDS`` (``scrapy crawl news -o x.jsonl``) still works beside it.
+
+A :class:`Journal` (the state store) makes the batches exactly-once: it records each
+batch before its file is written and marks it exported after the rename.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import jsonlines
 
@@ -71,20 +75,29 @@ def make_dirs(path: Path) -> None:
         _fsync_dir(folder.parent)
 
 
-@contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """Write ``path`` so that it appears complete or not at all.
+def temp_path(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place.
 
-    The temporary file is hidden and ends in ``.tmp``, never in the final suffix,
-    so a glob for ``*.jsonl`` cannot pick up a batch a crash cut short.
+    Hidden and ending in ``.tmp``, never in the final suffix, so a glob for ``*.jsonl``
+    cannot pick up a batch a crash cut short. Fixed rather than random, so the state
+    store can name it before it exists and delete it after a crash; file names carry
+    the run id, so no two writers share one.
     """
+    return path.with_name(f".{path.name}.tmp")
+
+
+@contextmanager
+def atomic_file(path: Path, before_rename: Callable[[], None] | None = None) -> Iterator[IO[bytes]]:
+    """Write ``path`` so that it appears complete or not at all; ``before_rename`` runs once it is fsynced."""
     make_dirs(path.parent)
-    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp")
+    tmp = temp_path(path)
     try:
         with open(tmp, "xb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        if before_rename is not None:
+            before_rename()
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)  # an error we survive leaves nothing behind; only kill -9 can
@@ -92,9 +105,11 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     _fsync_dir(path.parent)
 
 
-def write_batch(path: Path, records: list[Mapping[str, Any]]) -> None:
+def write_batch(
+    path: Path, records: Sequence[Mapping[str, Any]], before_rename: Callable[[], None] | None = None
+) -> None:
     """One JSONL file, UTF-8 unescaped (jsonlines' default ``ensure_ascii=False``), one record a line."""
-    with atomic_file(path) as fh, jsonlines.Writer(fh, compact=True) as writer:
+    with atomic_file(path, before_rename) as fh, jsonlines.Writer(fh, compact=True) as writer:
         writer.write_all(records)
 
 
@@ -108,11 +123,31 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
         fh.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8"))
 
 
+class Journal(Protocol):
+    """Told about each batch around its write, so exports can be made exactly-once (the state store)."""
+
+    def begin_batch(self, path: Path, temp: Path, records: Sequence[Mapping[str, Any]]) -> None:
+        """Before anything is written: ``records`` are about to become ``path`` by way of ``temp``."""
+
+    def finish_batch(self, path: Path) -> None:
+        """``path`` is in place and durable."""
+
+
 class BatchWriter:
-    """Buffers records per (site, UTC export date) and writes them as numbered atomic batches."""
+    """Buffers records per (site, UTC export date) and writes them as numbered atomic batches.
+
+    ``commit_delay`` seconds are slept before the rename and again before ``finish_batch``:
+    only crash tests set it, to ``kill -9`` a crawl inside those windows.
+    """
 
     def __init__(
-        self, root: Path, run_id: str, batch_size: int = 50, clock: Callable[[], datetime] = utc_now
+        self,
+        root: Path,
+        run_id: str,
+        batch_size: int = 50,
+        clock: Callable[[], datetime] = utc_now,
+        journal: Journal | None = None,
+        commit_delay: float = 0.0,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch size must be at least 1, got {batch_size}")
@@ -120,6 +155,8 @@ class BatchWriter:
         self.run_id = run_id
         self.batch_size = batch_size
         self.clock = clock
+        self.journal = journal
+        self.commit_delay = commit_delay
         self.files: list[Path] = []
         """Every batch file written, in order."""
         self._pending: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
@@ -140,8 +177,18 @@ class BatchWriter:
         site, day = key
         number = self._batches.get(key, 0) + 1
         path = self.root / site / day / f"{self.run_id}-{number}.jsonl"
-        write_batch(path, self._pending[key])
-        self._batches[key] = number
-        self._pending[key] = []
+        # Taken off the buffer first: after a failed write (disk full) the crawl goes on with the next
+        # number, and the journal's pending entry lets the next start settle this one from what is on disk.
+        records, self._pending[key], self._batches[key] = self._pending[key], [], number
+        if self.journal is not None:
+            self.journal.begin_batch(path, temp_path(path), records)
+        write_batch(path, records, before_rename=self._pause)
+        if self.journal is not None:
+            self._pause()
+            self.journal.finish_batch(path)
         self.files.append(path)
         return path
+
+    def _pause(self) -> None:
+        if self.commit_delay > 0:
+            time.sleep(self.commit_delay)

@@ -8,8 +8,10 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import jsonlines
 import pytest
@@ -20,6 +22,7 @@ from newsbot.exporters import (
     new_run_id,
     run_summary_path,
     site_folder,
+    temp_path,
     write_batch,
     write_json,
 )
@@ -150,6 +153,45 @@ def test_kill_9_between_write_and_rename_leaves_no_partial_jsonl(tmp_path: Path)
     leftovers = [p for p in finished[0].parent.iterdir() if p.name != "RUN-1.jsonl"]
     assert len(leftovers) == 1 and not leftovers[0].name.endswith(".jsonl")
     assert read_jsonl(leftovers[0]) == [{"site": "news.example", "n": 2}, {"site": "news.example", "n": 3}]
+
+
+class RecordingJournal:
+    """A journal that notes what was on disk at each call: the order is the exactly-once contract."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, bool, bool]] = []
+
+    def begin_batch(self, path: Path, temp: Path, records: Sequence[Mapping[str, Any]]) -> None:
+        assert temp == temp_path(path)
+        self.calls.append(("begin", path.name, path.exists(), temp.exists()))
+
+    def finish_batch(self, path: Path) -> None:
+        self.calls.append(("finish", path.name, path.exists(), temp_path(path).exists()))
+
+
+def test_the_journal_hears_of_a_batch_before_it_exists_and_after_it_is_in_place(tmp_path: Path) -> None:
+    journal = RecordingJournal()
+    writer = BatchWriter(tmp_path, "RUN", batch_size=2, clock=lambda: DAY1, journal=journal)
+    for n in range(3):
+        writer.add(record(n))
+    writer.flush()
+    assert journal.calls == [
+        ("begin", "RUN-1.jsonl", False, False),  # (call, file, file exists, temp exists)
+        ("finish", "RUN-1.jsonl", True, False),
+        ("begin", "RUN-2.jsonl", False, False),
+        ("finish", "RUN-2.jsonl", True, False),
+    ]
+
+
+def test_a_failed_batch_stays_unfinished_and_the_next_gets_a_new_number(tmp_path: Path) -> None:
+    journal = RecordingJournal()
+    writer = BatchWriter(tmp_path, "RUN", batch_size=1, clock=lambda: DAY1, journal=journal)
+    with pytest.raises(TypeError):
+        writer.add({"site": "news.example", "not json": object()})
+    assert writer.add(record(1)) == tmp_path / "news.example/2026-11-26/RUN-2.jsonl"
+    calls = [call[:2] for call in journal.calls]
+    assert calls == [("begin", "RUN-1.jsonl"), ("begin", "RUN-2.jsonl"), ("finish", "RUN-2.jsonl")]
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["RUN-2.jsonl"]
 
 
 def test_run_summary_json(tmp_path: Path) -> None:
