@@ -1,4 +1,8 @@
-"""Item pipelines, in order: extract -> validate -> deduplicate -> export. Thin adapters around the core."""
+"""Item pipelines, in order: extract -> validate -> deduplicate -> state -> export. Thin adapters around the core.
+
+Every drop is counted (stats ``newsbot/dropped/<reason>``) and listed with its URL in
+the run summary (:class:`~newsbot.state.crawl.CrawlState` listens to ``item_dropped``).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,10 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from .exporters import BatchWriter, new_run_id, run_summary_path, write_json
+from .exporters import BatchWriter, run_summary_path, write_json
 from .extraction import Article, ExtractionError, extract
 from .extraction.urls import url_id
+from .state.crawl import LOCKED, CrawlState
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,7 +52,11 @@ class ExtractPipeline:
             logger.warning("Skipped %s: %s", page["url"], err)
             raise DropItem(f"extraction failed: {err}", log_level="DEBUG") from err
         return dataclasses.replace(
-            article, requested_url=page["requested_url"], fetched_at=page["fetched_at"], http_status=page["status"]
+            article,
+            requested_url=page["requested_url"],
+            fetched_at=page["fetched_at"],
+            http_status=page["status"],
+            source=page.get("source"),
         )
 
 
@@ -101,8 +110,45 @@ class DedupPipeline:
         return item
 
 
+class StatePipeline:
+    """Across runs: an article the store knows goes on only if its text changed, as ``version`` + 1.
+
+    A changed ``content_hash`` alone is not enough when the extractor changed too and no
+    feed or sitemap dated the page newer: that is an extractor upgrade, not an edit, and
+    re-exporting every article after an upgrade is what this pipeline exists to prevent.
+    Known articles not exported are still recorded (new URLs, dates), at once.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.state = CrawlState.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StatePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.state.open()
+
+    def process_item(self, item: Any) -> Any:
+        record = ItemAdapter(item)
+        known = self.state.known(record)
+        if known is None:
+            record["version"] = 1
+            return item
+        if record.get("content_hash") == known.content_hash:
+            self.state.touch(record, known.version)
+            raise _drop(self.stats, "unchanged")
+        upgraded = record.get("extractor_version") != known.extractor_version
+        if upgraded and not self.state.says_changed(known, self.state.lastmod_of(record)):
+            self.state.touch(record, known.version)
+            raise _drop(self.stats, "extractor_upgrade")
+        record["version"] = known.version + 1
+        return item
+
+
 class ExportPipeline:
-    """Records to atomic JSONL batches (see :mod:`newsbot.exporters`); the run summary at the end.
+    """Records to atomic JSONL batches, exactly once (see :mod:`newsbot.exporters`); the run summary at the end.
 
     The item itself is passed on unchanged, so ``FEEDS`` (``-o x.jsonl``) exports the same records.
     """
@@ -110,9 +156,16 @@ class ExportPipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.stats = crawler.stats
+        self.state = CrawlState.of(crawler)
         self.root = Path(settings["NEWSBOT_OUTPUT_DIR"])
-        self.run_id: str = settings.get("NEWSBOT_RUN_ID") or new_run_id()
-        self.writer = BatchWriter(self.root, self.run_id, settings.getint("NEWSBOT_BATCH_SIZE"))
+        self.run_id = self.state.run_id
+        self.writer = BatchWriter(
+            self.root,
+            self.run_id,
+            settings.getint("NEWSBOT_BATCH_SIZE"),
+            journal=self.state,
+            commit_delay=settings.getfloat("NEWSBOT_COMMIT_DELAY"),
+        )
         # After CoreStats' own spider_closed handler (connected earlier), so the summary
         # carries finish_reason and elapsed time.
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -123,19 +176,64 @@ class ExportPipeline:
 
     def open_spider(self) -> None:
         self.stats.set_value("newsbot/run_id", self.run_id)
+        self.state.open()
 
     def process_item(self, item: Any) -> Any:
-        self.writer.add(ItemAdapter(item).asdict())
+        record = ItemAdapter(item).asdict()
+        self.writer.add(record)
         self.stats.inc_value("newsbot/exported")
+        self.stats.inc_value("newsbot/exported/" + ("new" if record.get("version", 1) == 1 else "updated"))
         return item
 
     def close_spider(self) -> None:
         self.writer.flush()
 
-    def spider_closed(self) -> None:
-        summary = {
+    def spider_closed(self, reason: str) -> None:
+        try:
+            validators_saved = self.state.finish(reason)
+            write_json(run_summary_path(self.root, self.run_id), self.summary(reason, validators_saved))
+        finally:
+            self.state.close()
+
+    def summary(self, reason: str, validators_saved: bool) -> dict[str, Any]:
+        """``output/runs/<run-id>.json``: the counts a person reads, every drop and error by URL, Scrapy's stats."""
+        stats = self.stats.get_stats()
+        state = self.state
+        summary: dict[str, Any] = {
             "run_id": self.run_id,
+            "sites": state.sites,
+            "finish_reason": reason,
+            "counts": run_counts(stats),
             "files": [str(path) for path in self.writer.files],
-            "stats": self.stats.get_stats(),
+            "dropped": state.dropped,
+            "errors": state.errors,
+            "reconciled": state.reconciled,
+            "validators_saved": validators_saved,
+            "stats": stats,
         }
-        write_json(run_summary_path(self.root, self.run_id), summary)
+        if reason == LOCKED and state.refused is not None:
+            refused = state.refused
+            summary["refused"] = {"site": refused.site, "lock": str(refused.path), "holder": refused.holder}
+        return summary
+
+
+def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
+    """The run's numbers by name, from Scrapy's stats (which stay in the summary as they are)."""
+
+    def by_prefix(prefix: str) -> dict[str, int]:
+        return {key.removeprefix(prefix): n for key, n in sorted(stats.items()) if key.startswith(prefix)}
+
+    return {
+        "requests": stats.get("downloader/request_count", 0),
+        "pages_fetched": stats.get("downloader/response_count", 0),
+        "not_modified": stats.get("newsbot/not_modified", 0),
+        "known_skipped": stats.get("newsbot/skipped/known", 0),
+        "refetched": by_prefix("newsbot/refetched/"),
+        "exported": stats.get("newsbot/exported", 0),
+        "new": stats.get("newsbot/exported/new", 0),
+        "updated": stats.get("newsbot/exported/updated", 0),
+        "duplicates": stats.get("newsbot/dropped/duplicate", 0),
+        "dropped": by_prefix("newsbot/dropped/"),
+        "errors": by_prefix("newsbot/errors/"),
+        "duration_s": stats.get("elapsed_time_seconds"),
+    }

@@ -37,13 +37,18 @@ COOKIES_ENABLED = False
 # Section page -> (paginated) section -> article -> related article; deeper is the whole site
 DEPTH_LIMIT = 3
 
-# Order matters: extract -> validate -> deduplicate -> export
+# Order matters: extract -> validate -> deduplicate (this run) -> state (earlier runs, version) -> export
 ITEM_PIPELINES = {
     "newsbot.pipelines.ExtractPipeline": 100,
     "newsbot.pipelines.ValidatePipeline": 200,
     "newsbot.pipelines.DedupPipeline": 300,
+    "newsbot.pipelines.StatePipeline": 350,
     "newsbot.pipelines.ExportPipeline": 400,
 }
+# State store (newsbot.state): known articles are not requested again, after depth checks (900) drop theirs
+SPIDER_MIDDLEWARES = {"newsbot.state.middlewares.KnownArticleMiddleware": 600}
+# Conditional GET for feeds and sitemaps; below RetryMiddleware (550), so it sees final answers, not attempts
+DOWNLOADER_MIDDLEWARES = {"newsbot.state.middlewares.ConditionalGetMiddleware": 540}
 # Non-articles and duplicates are the normal case: counted in stats, not warned about
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
@@ -53,9 +58,14 @@ NEWSBOT_OUTPUT_DIR = "output"
 NEWSBOT_BATCH_SIZE = 50
 # Set per run by `newsbot crawl` so it can find its run summary; empty: the export pipeline makes one
 NEWSBOT_RUN_ID = None
-# The state folder (exported articles, templates, run lock) that `newsbot crawl --state` names;
-# nothing reads it until the state store lands
+# The state folder (exported articles and their URLs, feed validators, one lock per site) that
+# `newsbot crawl --state` names, relative to the working folder; a run exports only what it does not know
 NEWSBOT_STATE_DIR = "state"
+# Known articles first seen less than this many hours ago are fetched again every run (fresh stories
+# get corrected); 0 = only when a feed or sitemap dates them newer
+NEWSBOT_REVISIT_HOURS = 0.0
+# Seconds slept inside each batch commit (before the rename, before marking exported): crash tests only
+NEWSBOT_COMMIT_DELAY = 0.0
 
 # Ordinary Scrapy feeds (-o x.jsonl) in readable UTF-8, like the newsbot output
 FEED_EXPORT_ENCODING = "utf-8"

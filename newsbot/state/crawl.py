@@ -1,0 +1,251 @@
+"""One crawl's side of the state directory, shared by the state middlewares and pipelines of one crawler.
+
+It holds the site lock and the store for the length of the crawl, settles what an
+earlier, killed crawl left pending, keeps this run's bookkeeping (feed dates seen,
+validators found, drops and fetch errors for the run summary) and is the
+exporter's :class:`~newsbot.exporters.Journal`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import CloseSpider
+
+from ..exporters import new_run_id
+from ..extraction.urls import normalize_url, site_of
+from ..spiders.discovery import parse_date
+from .lock import SiteLock, SiteLocked
+from .store import Known, Seen, StateStore, Validators, utc_now
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+LOCKED = "site_locked"
+"""The ``finish_reason`` of a crawl refused because another one holds the site's lock."""
+
+_STATES: WeakKeyDictionary[Crawler, CrawlState] = WeakKeyDictionary()
+
+
+def crawl_sites(spider: Spider) -> list[str]:
+    """The lock names of a crawl: its site configs' names, else the start URL's site (as :func:`lock_name`)."""
+    names = [site.name for site in getattr(spider, "sites", ())]
+    start = site_of(getattr(spider, "start_url", None))
+    return sorted(names or ([start] if start else [spider.name]))
+
+
+def lock_name(record: Mapping[str, Any]) -> str:
+    """The lock a record is exported under: its site config's, else its site's."""
+    return record.get("source") or record.get("site") or ""
+
+
+def _newest(dates: Iterable[str | None]) -> str | None:
+    return max((d for d in dates if d), default=None)
+
+
+class CrawlState:
+    """Lock, store and run bookkeeping of one crawler; get it with :meth:`of`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.state_dir = Path(settings["NEWSBOT_STATE_DIR"])
+        self.run_id: str = settings.get("NEWSBOT_RUN_ID") or new_run_id()
+        self.revisit = timedelta(hours=settings.getfloat("NEWSBOT_REVISIT_HOURS"))
+        self.sites: list[str] = []
+        self.locks: dict[str, SiteLock] = {}
+        self.store: StateStore | None = None
+        self.refused: SiteLocked | None = None
+        self.reconciled: dict[str, list[str]] = {"finished": [], "abandoned": []}
+        self.lastmods: dict[str, str] = {}
+        """Normalized URL -> newest lastmod/updated any feed or sitemap gave it in this run."""
+        self.found_validators: dict[str, Validators] = {}
+        """Feeds and sitemaps read in full this run, with the validators to send next time."""
+        self.dropped: list[dict[str, str]] = []
+        self.errors: list[dict[str, str]] = []
+        self.transient_errors = 0
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CrawlState:
+        if crawler not in _STATES:
+            _STATES[crawler] = cls(crawler)
+        return _STATES[crawler]
+
+    # ------------------------------------------------------------ life cycle
+
+    def open(self) -> None:
+        """Lock the sites, open the store, settle pending batches; idempotent. CloseSpider if a site is locked."""
+        if self.refused is not None:
+            raise CloseSpider(LOCKED)
+        if self.store is not None:
+            return
+        assert self.crawler.spider is not None
+        self.sites = crawl_sites(self.crawler.spider)
+        for name in self.sites:  # in sorted order, so two crawls of overlapping site lists cannot deadlock
+            lock = SiteLock(self.state_dir, name)
+            try:
+                lock.acquire(holder=f"run {self.run_id}")
+            except SiteLocked as err:
+                self.refused = err
+                self.close()
+                logger.error("Refusing to crawl: %s", err)
+                raise CloseSpider(LOCKED) from err
+            self.locks[name] = lock
+        self.store = StateStore(self.state_dir)
+        self._settle_pending()
+
+    def _settle_pending(self) -> None:
+        """Reconcile the batches killed crawls left pending: this site's, and any other site not crawling now.
+
+        Another site's too, because the same articles may next be crawled under another lock
+        name (a start URL one day, a site config the next): an unsettled batch would be exported twice.
+        """
+        assert self.store is not None
+        for name in sorted(self.store.pending_locks()):
+            other = None if name in self.locks else SiteLock(self.state_dir, name)
+            try:
+                if other is not None:
+                    other.acquire(holder=f"run {self.run_id} settling batches")
+            except SiteLocked:
+                continue  # that crawl is alive: its batches are in flight, not abandoned
+            try:
+                settled = self.store.reconcile(name)
+            finally:
+                if other is not None:
+                    other.release()
+            for kind, paths in (("finished", settled.finished), ("abandoned", settled.abandoned)):
+                self.reconciled[kind] += [str(path) for path in paths]
+                self.stats.inc_value(f"newsbot/reconciled/{kind}", len(paths))
+                for path in paths:
+                    logger.info("Pending batch %s of an earlier crawl %s", path, kind)
+
+    def finish(self, reason: str) -> bool:
+        """Keep the validators found, only if the run finished cleanly; True when they were saved.
+
+        A 304 next time means "nothing new here", which is only true if everything this
+        feed led to was exported: a failed fetch or an error anywhere keeps the old
+        validators, so the next run reads the feed again and retries what failed.
+        """
+        clean = (
+            reason == "finished"
+            and self.store is not None
+            and not self.transient_errors
+            and not self.stats.get_value("log_count/ERROR")
+        )
+        if clean and self.found_validators:
+            assert self.store is not None
+            self.store.save_validators(self.found_validators)
+        return clean
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        for lock in self.locks.values():
+            lock.release()
+
+    # ------------------------------------------------------------ before fetching
+
+    def wants(self, url: str, lastmod: str | None) -> bool:
+        """Fetch ``url``? Yes unless it is a known article that no feed or sitemap shows changed.
+
+        ``lastmod`` is what the feed or sitemap that named ``url`` says (None for a link on a page).
+        """
+        if self.store is None:
+            return True
+        key = normalize_url(url)
+        if (when := parse_date(lastmod)) is not None:
+            stamp = when.isoformat(timespec="seconds")
+            self.lastmods[key] = max(self.lastmods.get(key, stamp), stamp)
+        known = self.store.lookup(key)
+        if known is None:
+            return True
+        if self.says_changed(known, self.lastmods.get(key)):
+            self.stats.inc_value("newsbot/refetched/lastmod")
+            return True
+        if self.in_revisit_window(known):
+            self.stats.inc_value("newsbot/refetched/revisit")
+            return True
+        self.stats.inc_value("newsbot/skipped/known")
+        return False
+
+    @staticmethod
+    def says_changed(known: Known, lastmod: str | None) -> bool:
+        """Is a feed's or sitemap's date newer than the newest stored, or (none stored) than our last fetch?"""
+        return lastmod is not None and lastmod > (known.lastmod or known.last_seen)
+
+    def in_revisit_window(self, known: Known) -> bool:
+        """Opt-in (``NEWSBOT_REVISIT_HOURS``): fresh stories get corrected, so fetch them again for a while."""
+        if not self.revisit:
+            return False
+        return datetime.fromisoformat(known.first_seen) + self.revisit > datetime.now(timezone.utc)
+
+    # ------------------------------------------------------------ after extraction
+
+    def lastmod_of(self, record: Mapping[str, Any]) -> str | None:
+        """The newest date this run's feeds and sitemaps gave any of the record's URLs."""
+        return _newest(self.lastmods.get(normalize_url(url)) for url in _urls(record))
+
+    def seen(self, record: Mapping[str, Any], version: int) -> Seen:
+        return Seen(
+            id=record["id"],
+            url=record["url"],
+            site=record.get("site"),
+            aliases=tuple(_urls(record)),
+            content_hash=record.get("content_hash"),
+            extractor_version=record.get("extractor_version"),
+            version=version,
+            lastmod=self.lastmod_of(record),
+            seen_at=record.get("fetched_at") or utc_now(),
+        )
+
+    def known(self, record: Mapping[str, Any]) -> Known | None:
+        assert self.store is not None
+        return self.store.find(record.get("id"), _urls(record))
+
+    def touch(self, record: Mapping[str, Any], version: int) -> None:
+        """A known article fetched again and not exported: remember its new URLs and dates."""
+        assert self.store is not None
+        self.store.touch(self.seen(record, version))
+
+    # ------------------------------------------------------------ Journal (see newsbot.exporters)
+
+    def begin_batch(self, path: Path, temp: Path, records: Sequence[Mapping[str, Any]]) -> None:
+        assert self.store is not None
+        entries = [self.seen(record, record.get("version") or 1) for record in records]
+        self.store.begin_batch(path, temp, lock_name(records[0]), self.run_id, entries)
+
+    def finish_batch(self, path: Path) -> None:
+        assert self.store is not None
+        self.store.finish_batch(path)
+
+    # ------------------------------------------------------------ what the run summary lists
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        self.dropped.append({"url": ItemAdapter(item).get("url") or "", "reason": str(exception)})
+
+    def fetch_failed(self, url: str, kind: str, transient: bool) -> None:
+        self.stats.inc_value(f"newsbot/errors/{kind}")
+        self.errors.append({"url": url, "kind": kind})
+        if transient:
+            self.transient_errors += 1
+
+    def refused_request(self, url: str, reason: str) -> None:
+        self.stats.inc_value("newsbot/dropped/request_refused")
+        self.dropped.append({"url": url, "reason": reason})
+
+
+def _urls(record: Mapping[str, Any]) -> list[str]:
+    """The URLs a record names itself by: final, requested, canonical."""
+    return [url for url in (record.get("url"), record.get("requested_url"), record.get("canonical_url")) if url]
