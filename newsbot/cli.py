@@ -91,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("crawl", help="crawl a start URL (feed, sitemap or section page) into JSONL")
     p.add_argument("start", metavar="URL")
     p.add_argument("--output", default=None, help="output root (setting NEWSBOT_OUTPUT_DIR; default ./output)")
-    p.add_argument("--state", default=None, help="state directory (setting NEWSBOT_STATE_DIR)")
+    p.add_argument("--state", default=None,
+                   help="state directory: what earlier runs exported, one lock per site"
+                        " (setting NEWSBOT_STATE_DIR; default ./state)")
     p.add_argument("-s", "--set", action="append", default=[], type=_setting, metavar="NAME=VALUE",
                    help="override a Scrapy setting, as in `scrapy crawl -s` (repeatable)")
     p.set_defaults(func=cmd_crawl)

@@ -15,21 +15,31 @@ from scrapy.utils.project import get_project_settings
 
 from .exporters import new_run_id, run_summary_path
 from .spiders.news import NewsSpider, check_start
+from .state.crawl import LOCKED
 
 SETTINGS_MODULE = "newsbot.settings"
 # The demo crawls our own server on 127.0.0.1: no politeness delay needed.
 LOOPBACK_SETTINGS: dict[str, Any] = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0}
 
+# Exit codes, for cron and scripts: 0 the run finished cleanly; 1 it failed or some pages failed
+# (the run summary lists them); 2 usage error; 75 (EX_TEMPFAIL) another crawl of the site is running.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+
 
 def run_crawl(
-    start: str, output: str | None = None, state: str | None = None, settings: Mapping[str, Any] | None = None
+    start: str | None,
+    output: str | None = None,
+    state: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    **spider_args: str,
 ) -> int:
-    """Crawl ``start`` with the project settings (plus ``settings``); 0 when it finished cleanly."""
-    try:
-        check_start(start)
-    except ValueError as err:
-        print(f"newsbot crawl: {err}", file=sys.stderr)
-        return 2
+    """Crawl ``start`` (and whatever ``spider_args`` select) with the project settings plus ``settings``."""
+    if start is not None or not spider_args:
+        try:
+            check_start(start)
+        except ValueError as err:
+            print(f"newsbot crawl: {err}", file=sys.stderr)
+            return EXIT_USAGE
     # Set, not setdefault: from cron the working folder is anywhere, and another project's
     # SCRAPY_SETTINGS_MODULE must not leak in.
     os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
@@ -43,40 +53,59 @@ def run_crawl(
     project.setdict(overrides, priority="cmdline")
 
     process = CrawlerProcess(project)
-    process.crawl(NewsSpider, start=start)
+    process.crawl(NewsSpider, start=start, **spider_args)
     process.start()
 
     path = run_summary_path(Path(project["NEWSBOT_OUTPUT_DIR"]), project["NEWSBOT_RUN_ID"])
     if not path.exists():
         print(f"newsbot crawl: the crawl of {start} ended without a run summary", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     summary = json.loads(path.read_text(encoding="utf-8"))
+    if summary["finish_reason"] == LOCKED:
+        refused = summary["refused"]
+        print(
+            f"newsbot crawl: refused: site {refused['site']} is being crawled by another run"
+            f" ({refused['holder'] or 'holder unknown'}); lock {refused['lock']} is released when that process ends",
+            file=sys.stderr,
+        )
+        return EXIT_LOCKED
     print(format_summary(summary, path))
-    return 0 if succeeded(summary["stats"]) else 1
+    return EXIT_OK if succeeded(summary["stats"]) else EXIT_FAILED
 
 
 def succeeded(stats: Mapping[str, Any]) -> bool:
-    """Finished, nothing logged as an error, and the start URL was actually read (not a 404)."""
+    """Finished, nothing logged as an error, and a start point was actually read (not a 404)."""
     return (
         stats.get("finish_reason") == "finished"
         and not stats.get("log_count/ERROR")
-        and any(key.startswith("newsbot/responses/") for key in stats)
+        and any(key.startswith("newsbot/responses/") or key == "newsbot/not_modified" for key in stats)
     )
 
 
+def _breakdown(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in counts.items() if n)
+
+
 def format_summary(summary: Mapping[str, Any], path: Path) -> str:
-    """The run in a few lines: what was exported, what was dropped and why, where it went."""
-    stats = summary["stats"]
-    drops = {key.rpartition("/")[2]: n for key, n in stats.items() if key.startswith("newsbot/dropped/")}
+    """The final table of a run: what was fetched, skipped, exported, dropped and why, where it went."""
+    counts = summary["counts"]
+    duration = counts.get("duration_s")
+    rows = [
+        ("pages fetched", counts["pages_fetched"], ""),
+        ("not modified (304)", counts["not_modified"], ""),
+        ("known, not fetched", counts["known_skipped"], ""),
+        ("fetched again", sum(counts["refetched"].values()), _breakdown(counts["refetched"])),
+        ("articles exported", counts["exported"], _breakdown({"new": counts["new"], "updated": counts["updated"]})),
+        ("duplicates", counts["duplicates"], ""),
+        ("dropped", sum(counts["dropped"].values()), _breakdown(counts["dropped"])),
+        ("errors", sum(counts["errors"].values()), _breakdown(counts["errors"])),
+    ]
+    width = max(len(label) for label, _, _ in rows)
     lines = [
-        f"run {summary['run_id']}: {stats.get('finish_reason', 'unknown')}",
-        f"  pages fetched: {stats.get('newsbot/responses/html', 0)}"
-        f" (feeds {stats.get('newsbot/responses/feed', 0)}, sitemaps {stats.get('newsbot/responses/sitemap', 0)})",
-        f"  articles exported: {stats.get('newsbot/exported', 0)}",
-        "  dropped: " + (", ".join(f"{reason} {n}" for reason, n in sorted(drops.items())) or "none"),
-        f"  extraction errors: {stats.get('newsbot/errors/extraction', 0)}",
-        f"  links refused: offsite {stats.get('newsbot/links/offsite', 0)},"
-        f" not http {stats.get('newsbot/links/not_http', 0)}",
+        f"run {summary['run_id']}: {summary['finish_reason']}"
+        + (f" in {duration:.1f} s" if duration is not None else "")
+        + (f" ({', '.join(summary['sites'])})" if summary.get("sites") else ""),
+        *(f"  {label:<{width}}  {value:>6}  {detail}".rstrip() for label, value, detail in rows),
         *(f"  output: {file}" for file in summary["files"]),
         f"  run summary: {path}",
     ]

@@ -3,39 +3,57 @@
 #     https://docs.scrapy.org/en/latest/topics/settings.html
 
 from newsbot import __version__
+from newsbot.sites import download_slots, shipped_sites
 
+# The project's name in Scrapy's logs and stats
 BOT_NAME = "newsbot"
 
+# Where `scrapy crawl news` finds the spider
 SPIDER_MODULES = ["newsbot.spiders"]
+# Where `scrapy genspider` puts a new spider
 NEWSPIDER_MODULE = "newsbot.spiders"
 
 
-# Crawl responsibly: say who we are and honour robots.txt
+# Crawl responsibly: a User-Agent naming the project, its version and where to read about it
 USER_AGENT = f"newsbot/{__version__} (+https://github.com/newsbot)"
+# Honour robots.txt: a disallowed page is never requested
 ROBOTSTXT_OBEY = True
+# robots.txt groups name the product token, not the whole User-Agent line
+ROBOTSTXT_USER_AGENT = "newsbot"
+# Pages whose robots meta / X-Robots-Tag say noindex, noarchive or noai, or that reserve text and data
+# mining (TDM-Reservation: 1), are fetched but not exported; False exports them anyway (newsbot.policy)
+NEWSBOT_RESPECT_ROBOTS_META = True
 
-# Politeness: few parallel requests per site, AutoThrottle adapts the delay to the server's latency
+# Politeness per server (Scrapy keys download slots by host): few parallel requests to one site
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Per-site overrides from newsbot/sites/*.toml [politeness] (fixed delay, concurrency), keyed by host
+DOWNLOAD_SLOTS = download_slots(shipped_sites().values())
 # The floor AutoThrottle never goes below (at most ~4 requests/s to a site); loopback tests pass -s DOWNLOAD_DELAY=0
 DOWNLOAD_DELAY = 0.25
+# Adapt each site's delay to its latency: a server that slows down gets fewer requests
 AUTOTHROTTLE_ENABLED = True
 # Small, so a short crawl (a feed of 20 items) is not dominated by the warm-up delay
 AUTOTHROTTLE_START_DELAY = 0.5
 # A slow server is a loaded server: back off up to this many seconds
 AUTOTHROTTLE_MAX_DELAY = 30.0
+# About one request in flight per site on average, however many CONCURRENT_REQUESTS_PER_DOMAIN allows
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # A hung server must not stall a cron run
 DOWNLOAD_TIMEOUT = 30
 # Larger than any article page, yet an uncompressed sitemap may be 50 MB (sitemaps.org limit)
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+# A response this big is logged: usually a sitemap that should be split, or not a page at all
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 
 # Consent and session cookies change nothing we extract; stateless requests are reproducible
 COOKIES_ENABLED = False
 
-# Section page -> (paginated) section -> article -> related article; deeper is the whole site
-DEPTH_LIMIT = 3
+# Listings are followed this many levels below a start point (home -> section -> its page 2); articles are
+# leaves. A site's [start] max_depth overrides it
+NEWSBOT_SECTION_DEPTH = 2
+# Backstop for chains the section depth does not see (sitemap indexes naming sitemap indexes)
+DEPTH_LIMIT = 8
 
 # Order matters: extract -> validate -> deduplicate (this run) -> state (earlier runs, version) -> export
 ITEM_PIPELINES = {
@@ -70,7 +88,11 @@ NEWSBOT_COMMIT_DELAY = 0.0
 # Ordinary Scrapy feeds (-o x.jsonl) in readable UTF-8, like the newsbot output
 FEED_EXPORT_ENCODING = "utf-8"
 
+# INFO carries the periodic stats line and Scrapy's final stats; DEBUG logs every request
 LOG_LEVEL = "INFO"
-# A cron job has no one at the console: no telnet, no code-execution HTTP server (each an open port)
+# Progress while a long crawl runs: one "Crawled N pages (at N pages/min), scraped N items" line a minute
+LOGSTATS_INTERVAL = 60.0
+# A cron job has no one at the console: no telnet console (an open port)
 TELNETCONSOLE_ENABLED = False
+# ... nor the remote-control HTTP server, another open port, one that runs code
 REMOTE_CONTROL_ENABLED = False

@@ -7,6 +7,7 @@ and the server's request log proves that nothing but 127.0.0.1 was asked for.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,8 +19,9 @@ from urllib.parse import urlsplit
 import jsonlines
 import pytest
 
-from newsbot.crawl import run_crawl
+from newsbot.crawl import EXIT_LOCKED, run_crawl
 from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
+from newsbot.state import SiteLock
 
 NEWSBOT = Path(sys.executable).parent / "newsbot"
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +42,7 @@ class Crawl:
     stats: dict
     requests: list[str]
     """Request targets the fixture server received during this crawl."""
+    cwd: Path
 
 
 def site_path(url: str) -> str:
@@ -56,7 +59,8 @@ def run(server: FixtureServer, command: list[str], output: Path, cwd: Path) -> C
     summaries = list((output / "runs").glob("*.json"))
     assert len(summaries) == 1, result.stderr[-3000:]
     stats = json.loads(summaries[0].read_text(encoding="utf-8"))["stats"]
-    return Crawl(result.returncode, result.stdout, result.stderr, records, files, stats, server.requests[before:])
+    requests = server.requests[before:]
+    return Crawl(result.returncode, result.stdout, result.stderr, records, files, stats, requests, cwd)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +78,11 @@ def home_crawl(server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) 
     return run(server, command, output, cwd)
 
 
+def test_state_goes_to_the_working_folder_by_default(home_crawl: Crawl) -> None:
+    state = home_crawl.cwd / "state"
+    assert (state / "newsbot.sqlite3").is_file() and (state / "locks" / "127.0.0.1.lock").is_file()
+
+
 @pytest.fixture(scope="module")
 def exported(home_crawl: Crawl) -> dict[str, dict]:
     return {site_path(record["url"]): record for record in home_crawl.records}
@@ -83,7 +92,17 @@ def test_crawl_finishes_cleanly_from_any_folder(home_crawl: Crawl) -> None:
     assert home_crawl.returncode == 0, home_crawl.log[-3000:]
     assert home_crawl.stats["finish_reason"] == "finished"
     assert "log_count/ERROR" not in home_crawl.stats
-    assert f"articles exported: {len(home_crawl.records)}" in home_crawl.stdout
+
+
+def test_the_final_summary_table(home_crawl: Crawl) -> None:
+    rows = dict(re.findall(r"^  ([a-z][a-z ,()0-9]+?)\s{2,}(\d+)", home_crawl.stdout, re.M))
+    assert int(rows["articles exported"]) == len(home_crawl.records)
+    assert int(rows["pages fetched"]) == home_crawl.stats["downloader/response_count"]
+    assert int(rows["dropped"]) == sum(n for k, n in home_crawl.stats.items() if k.startswith("newsbot/dropped/"))
+    assert f"new {len(home_crawl.records)}" in home_crawl.stdout
+    assert re.search(r"^run \d{8}T\d{6}Z-[0-9a-f]{6}: finished in [\d.]+ s \(127\.0\.0\.1\)$", home_crawl.stdout, re.M)
+    # Scrapy's periodic progress line stays on for long crawls.
+    assert "Crawled 0 pages (at 0 pages/min)" in home_crawl.log
 
 
 def test_output_is_partitioned_by_site_and_date(home_crawl: Crawl) -> None:
@@ -163,7 +182,8 @@ def test_scrapy_crawl_with_a_feed_start_and_an_ordinary_feed_export(server: Fixt
     output, feed = tmp_path / "out", tmp_path / "feed.jsonl"
     command = [
         str(NEWSBOT.parent / "scrapy"), "crawl", "news", "-a", f"start={server.base_url}/rss.xml",
-        "-o", str(feed), "-s", f"NEWSBOT_OUTPUT_DIR={output}", *FAST,
+        "-o", str(feed), "-s", f"NEWSBOT_OUTPUT_DIR={output}", "-s", f"NEWSBOT_STATE_DIR={tmp_path / 'state'}",
+        *FAST,
     ]  # fmt: skip
     crawl = run(server, command, output, REPO)
     assert crawl.returncode == 0, crawl.log[-3000:]
@@ -181,7 +201,7 @@ def test_demo_crawls_the_whole_fixture_site(tmp_path: Path) -> None:
     command = [str(NEWSBOT), "demo", "--output", str(output)]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "articles exported:" in result.stdout and "dropped:" in result.stdout
+    assert "articles exported" in result.stdout and "dropped" in result.stdout
     files = [Path(line.split(": ", 1)[1]) for line in result.stdout.splitlines() if line.strip().startswith("output:")]
     assert files and all(path.is_file() and path.is_relative_to(output) for path in files)
     exported = {site_path(record["url"]) for path in files for record in jsonlines.open(path)}
@@ -200,3 +220,17 @@ def test_a_start_url_that_cannot_be_read_fails_the_run(server: FixtureServer, tm
 def test_a_start_that_is_not_an_http_url_is_a_usage_error(start: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_crawl(start) == 2  # refused before any reactor starts, so in-process is safe
     assert "http(s) URL" in capsys.readouterr().err
+
+
+def test_a_second_crawl_of_a_site_being_crawled_is_refused(server: FixtureServer, tmp_path: Path) -> None:
+    state, output = tmp_path / "state", tmp_path / "out"
+    before = len(server.requests)
+    with SiteLock(state, "127.0.0.1") as running:
+        command = [str(NEWSBOT), "crawl", f"{server.base_url}/index.html", "--output", str(output)]
+        command += ["--state", str(state)]
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
+    assert result.returncode == EXIT_LOCKED
+    assert "site 127.0.0.1 is being crawled by another run" in result.stderr
+    assert f"pid {os.getpid()}" in result.stderr and str(running.path) in result.stderr
+    assert server.requests[before:] == []  # refused before the first request, robots.txt included
+    assert list(output.rglob("*.jsonl")) == []
