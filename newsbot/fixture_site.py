@@ -19,20 +19,37 @@ Paths are relative to the site root: the URL of ``world/2024/x.html`` is
 folder's ``index.html``. Pages write their own absolute URLs (canonical links,
 og:url, feed and sitemap entries) as ``__BASE__``, replaced by the server's
 base URL when served, so the same files work on any port.
+
+The site can change between crawls without copying it: ``FixtureServer.overlay``
+maps paths to new content or to a canned response, and :func:`site_changes`
+builds the scripted change set of ``fixtures/site-changes/`` (new and edited
+articles, a failing page, a redirect, a syndicated copy). Every page carries an
+ETag (and files a Last-Modified), and conditional GETs get 304s, like a real
+news server's feeds.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
 FIXTURE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+SITE_CHANGES = FIXTURE_SITE.parent / "site-changes"
+# The Last-Modified of every file of the site: the day the fictional outlet last published.
+SITE_LAST_MODIFIED = "Mon, 22 Apr 2024 06:00:00 GMT"
 
 PLACEHOLDER = b"__BASE__"
 
@@ -64,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, head_only: bool) -> None:
         fixture = self.server.fixture
         fixture.requests.append(self.path)
-        response = fixture.respond(self.path)
+        response = fixture.respond(self.path, dict(self.headers.items()))
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -91,6 +108,12 @@ class FixtureServer:
     ``requests`` lists the request targets (path and query, as sent) in arrival
     order; handler threads only append to it, which is atomic, so reading it
     from a test is safe and clearing it between crawls works.
+
+    ``overlay`` changes the site while it runs, by site path (``rss.xml``,
+    ``world/2024/x.html``, ``go/x``): ``bytes`` replace or add a page, served like
+    a file (``__BASE__`` filled in, Content-Type by suffix, an ETag); a
+    :class:`Response` is answered as it is (a 500, a redirect). Set it between
+    crawls; handler threads only read it.
     """
 
     def __init__(self, root: Path = FIXTURE_SITE) -> None:
@@ -102,33 +125,46 @@ class FixtureServer:
             )
         self.root = root
         self.requests: list[str] = []
+        self.overlay: dict[str, bytes | Response] = {}
         self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.fixture = self
         host, port = self._httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def respond(self, target: str) -> Response:
-        """The response to a GET of ``target`` (path plus optional query, which is ignored)."""
-        file = self.file_for(target)
-        if file is None:
-            return Response(HTTPStatus.NOT_FOUND, b"not found\n", {"Content-Type": "text/plain"})
-        body = file.read_bytes().replace(PLACEHOLDER, self.base_url.encode("ascii"))
-        return Response(HTTPStatus.OK, body, {"Content-Type": self.content_type(file)})
+    def respond(self, target: str, request_headers: Mapping[str, str] | None = None) -> Response:
+        """The response to a GET of ``target`` (path plus optional query, which is ignored).
+
+        ``request_headers`` may make it conditional: If-None-Match, else If-Modified-Since.
+        """
+        path = site_path(target)
+        changed = self.overlay.get(path)
+        if isinstance(changed, Response):
+            response = changed
+        elif changed is not None:
+            response = self._page(Path(path), changed, {})
+        elif (file := self.file_for(target)) is not None:
+            response = self._page(file, file.read_bytes(), {"Last-Modified": SITE_LAST_MODIFIED})
+        else:
+            response = Response(HTTPStatus.NOT_FOUND, b"not found\n", {"Content-Type": "text/plain"})
+        return not_modified(response, request_headers or {})
+
+    def _page(self, path: Path, raw: bytes, headers: dict[str, str]) -> Response:
+        body = raw.replace(PLACEHOLDER, self.base_url.encode("ascii"))
+        etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+        return Response(HTTPStatus.OK, body, {"Content-Type": self.content_type(path), "ETag": etag, **headers})
 
     def file_for(self, target: str) -> Path | None:
         """The served file for a request target, or None (missing, not servable, outside the root)."""
-        path = unquote(urlsplit(target).path)
-        if path.endswith("/"):
-            path += "index.html"
-        file = (self.root / path.lstrip("/")).resolve()
+        path = site_path(target)
+        file = (self.root / path).resolve()
         if not file.is_relative_to(self.root) or not file.is_file():
             return None
         return file if file.suffix in CONTENT_TYPES else None
 
     @staticmethod
     def content_type(file: Path) -> str:
-        return CONTENT_TYPES_BY_NAME.get(file.name, CONTENT_TYPES[file.suffix])
+        return CONTENT_TYPES_BY_NAME.get(file.name) or CONTENT_TYPES.get(file.suffix, "application/octet-stream")
 
     def start(self) -> None:
         self._thread.start()
@@ -145,6 +181,86 @@ class FixtureServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def site_path(target: str) -> str:
+    """The site-relative path a request target names (``/world/`` -> ``world/index.html``)."""
+    path = unquote(urlsplit(target).path).lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def not_modified(response: Response, request_headers: Mapping[str, str]) -> Response:
+    """A 304 when the request's validators match the response's, as RFC 9110 orders them.
+
+    If-None-Match wins over If-Modified-Since, which counts only without it.
+    """
+    if response.status != HTTPStatus.OK:
+        return response
+    headers = {name.lower(): value for name, value in request_headers.items()}
+    etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+    if "if-none-match" in headers:
+        tags = {tag.strip() for tag in headers["if-none-match"].split(",")}
+        fresh = etag is not None and bool(tags & {etag, "*"})
+    elif "if-modified-since" in headers and modified is not None:
+        try:
+            fresh = parsedate_to_datetime(modified) <= parsedate_to_datetime(headers["if-modified-since"])
+        except (TypeError, ValueError):
+            fresh = False
+    else:
+        fresh = False
+    if not fresh:
+        return response
+    kept = {name: value for name, value in response.headers.items() if name in ("ETag", "Last-Modified")}
+    return Response(HTTPStatus.NOT_MODIFIED, b"", kept)
+
+
+def _changes(changes_dir: Path) -> dict[str, Any]:
+    return json.loads((changes_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def site_changes(
+    recovered: bool = False, changes_dir: Path = SITE_CHANGES, site: Path = FIXTURE_SITE
+) -> dict[str, bytes | Response]:
+    """The overlay that turns the fixture site into its next edition (``fixtures/site-changes/manifest.json``).
+
+    New and syndicated pages appear, listed first in the feed and the sitemap with their
+    dates; the edited page changes in place and gets a newer date in both (RSS
+    ``atom:updated``, sitemap ``lastmod``); one feed link becomes a short URL that
+    redirects to the page; the failing page answers 500 unless ``recovered``.
+    """
+    changes = _changes(changes_dir)
+    overlay: dict[str, bytes | Response] = {}
+    rss = (site / "rss.xml").read_text(encoding="utf-8")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for path, page in {**changes["new"], **changes["syndicated"]}.items():
+        overlay[path] = (changes_dir / path).read_bytes()
+        url, when = f"__BASE__/{path}", page["lastmod"]
+        pub_date = format_datetime(datetime.fromisoformat(when))
+        item = (
+            f"<item><title>{escape(page['title'])}</title><link>{url}</link>"
+            f'<guid isPermaLink="true">{url}</guid><pubDate>{pub_date}</pubDate></item>\n'
+        )
+        rss = rss.replace("<item>", item + "<item>", 1)
+        sitemap = re.sub(r"(<urlset[^>]*>\n)", rf"\1<url><loc>{url}</loc><lastmod>{when}</lastmod></url>\n", sitemap)
+    for path, edit in changes["edited"].items():
+        text = (site / path).read_text(encoding="utf-8")
+        for old, new in edit["replace"]:
+            if old not in text:
+                raise ValueError(f"{changes_dir / 'manifest.json'}: edit of {path} does not apply: {old[:60]!r}")
+            text = text.replace(old, new)
+        overlay[path] = text.encode("utf-8")
+        updated = f"<atom:updated>{edit['lastmod']}</atom:updated>"
+        rss = re.sub(rf"(<link>__BASE__/{re.escape(path)}</link>.*?)</item>", rf"\1{updated}</item>", rss)
+        sitemap = re.sub(rf"(<loc>__BASE__/{re.escape(path)}</loc><lastmod>)[^<]*", rf"\g<1>{edit['lastmod']}", sitemap)
+    redirect = changes["redirect"]
+    rss = rss.replace(f"<link>__BASE__/{redirect['to']}</link>", f"<link>__BASE__/{redirect['from']}</link>")
+    overlay[redirect["from"]] = Response(HTTPStatus.MOVED_PERMANENTLY, b"", {"Location": f"/{redirect['to']}"})
+    if not recovered:
+        failing = Response(HTTPStatus.INTERNAL_SERVER_ERROR, b"oops\n", {"Content-Type": "text/plain"})
+        overlay[changes["failing"]] = failing
+    overlay["rss.xml"] = rss.encode("utf-8")
+    overlay["sitemap.xml"] = sitemap.encode("utf-8")
+    return overlay
 
 
 @contextmanager

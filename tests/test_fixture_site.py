@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import lxml.html
 import pytest
 
-from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
+from newsbot.fixture_site import FIXTURE_SITE, SITE_CHANGES, FixtureServer, Response, serve, site_changes
 
 MANIFEST = json.loads((FIXTURE_SITE / "manifest.json").read_text(encoding="utf-8"))
 ARTICLES: dict[str, dict] = MANIFEST["articles"]
@@ -225,3 +225,122 @@ def test_missing_site_says_where_it_comes_from(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="source checkout"):
         with serve(tmp_path):
             pass
+
+
+# ---------------------------------------------------------------- changes between crawls
+
+
+def fetch_with(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={name.replace("_", "-"): v for name, v in headers.items()})
+    try:
+        with OPENER.open(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_conditional_get_answers_304_while_unchanged(server: FixtureServer) -> None:
+    url = server.base_url + "/rss.xml"
+    status, headers, _ = fetch(url)
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    assert status == 200 and etag.startswith('"')
+    assert fetch_with(url, If_None_Match=etag)[0] == 304
+    assert fetch_with(url, If_None_Match=f'"other", {etag}')[0] == 304
+    assert fetch_with(url, If_Modified_Since=modified)[0] == 304
+    # If-None-Match wins: a stale tag gets the page even with a matching date (RFC 9110).
+    assert fetch_with(url, If_None_Match='"stale"', If_Modified_Since=modified)[0] == 200
+    assert fetch_with(url, If_Modified_Since="Sun, 21 Apr 2024 06:00:00 GMT")[0] == 200
+
+
+def test_the_overlay_adds_replaces_and_fails_pages(server: FixtureServer) -> None:
+    url = server.base_url + "/rss.xml"
+    etag = fetch(url)[1]["ETag"]
+    try:
+        server.overlay["rss.xml"] = b"<rss>__BASE__/new</rss>"
+        server.overlay["world/2024/new.html"] = b"<html>new page</html>"
+        server.overlay["world/2024/aktau-baku-ferry-resumes.html"] = Response(500, b"oops")
+        status, headers, body = fetch_with(url, If_None_Match=etag)
+        assert (status, body) == (200, f"<rss>{server.base_url}/new</rss>".encode())  # changed: no 304
+        assert headers["Content-Type"] == "application/rss+xml" and headers["ETag"] != etag
+        assert fetch(server.base_url + "/world/2024/new.html")[:3:2] == (200, b"<html>new page</html>")
+        assert fetch(server.base_url + "/world/2024/aktau-baku-ferry-resumes.html")[0] == 500
+    finally:
+        server.overlay.clear()
+    assert fetch_with(url, If_None_Match=etag)[0] == 304  # the site is back as it was
+
+
+CHANGES = json.loads((SITE_CHANGES / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def changed(server: FixtureServer) -> Iterator[FixtureServer]:
+    server.overlay = site_changes()
+    yield server
+    server.overlay = {}
+
+
+def test_changes_list_new_pages_first_in_feed_and_sitemap_with_their_dates(changed: FixtureServer) -> None:
+    rss = fetch(changed.base_url + "/rss.xml")[2].decode()
+    sitemap = fetch(changed.base_url + "/sitemap.xml")[2].decode()
+    added = {**CHANGES["new"], **CHANGES["syndicated"]}
+    first_items = re.findall(r"<item><title>[^<]*</title><link>([^<]*)</link>", rss)[: len(added)]
+    assert sorted(first_items) == sorted(f"{changed.base_url}/{path}" for path in added)
+    for path, page in added.items():
+        assert f"<loc>{changed.base_url}/{path}</loc><lastmod>{page['lastmod']}</lastmod>" in sitemap
+    ElementTree.fromstring(rss.encode())  # still well-formed XML
+    ElementTree.fromstring(sitemap.encode())
+
+
+def test_the_edited_page_changes_in_place_with_a_newer_date(changed: FixtureServer) -> None:
+    (path, edit), = CHANGES["edited"].items()
+    html = fetch(f"{changed.base_url}/{path}")[2].decode()
+    text = squash(lxml.html.document_fromstring(html).text_content())
+    for paragraph in edit["body"]:
+        assert squash(paragraph) in text
+    assert sorted(edit["body"]) != sorted(ARTICLES[path]["body"])
+    rss = fetch(changed.base_url + "/rss.xml")[2].decode()
+    item = next(i for i in rss.split("<item>") if f"/{path}</link>" in i)
+    assert f"<atom:updated>{edit['lastmod']}</atom:updated>" in item
+    assert f"/{path}</loc><lastmod>{edit['lastmod']}</lastmod>" in fetch(changed.base_url + "/sitemap.xml")[2].decode()
+
+
+def test_the_feed_links_a_short_url_that_redirects(changed: FixtureServer) -> None:
+    redirect = CHANGES["redirect"]
+    rss = fetch(changed.base_url + "/rss.xml")[2].decode()
+    assert f"<link>{changed.base_url}/{redirect['from']}</link>" in rss
+    assert f"<link>{changed.base_url}/{redirect['to']}</link>" not in rss
+    # urllib follows the redirect, as a crawler does
+    assert fetch(f"{changed.base_url}/{redirect['from']}")[0] == 200
+    assert changed.requests[-2:] == [f"/{redirect['from']}", f"/{redirect['to']}"]
+
+
+def test_the_failing_page_answers_500_until_it_recovers(changed: FixtureServer) -> None:
+    url = f"{changed.base_url}/{CHANGES['failing']}"
+    assert fetch(url)[0] == 500
+    recovered = site_changes(recovered=True)
+    assert recovered.keys() == changed.overlay.keys()
+    assert isinstance(recovered[CHANGES["failing"]], bytes)
+
+
+@pytest.mark.parametrize("path", sorted(CHANGES["new"]))
+def test_new_pages_show_their_ground_truth(changed: FixtureServer, path: str) -> None:
+    expected = CHANGES["new"][path]
+    html = (SITE_CHANGES / path).read_bytes().decode("utf-8")
+    doc = lxml.html.document_fromstring(html)
+    text = squash(doc.text_content())
+    assert doc.get("lang") == expected["language"]
+    assert expected["body"][0] == expected["lead"] and text.count(squash(expected["lead"])) >= 2
+    for paragraph in expected["body"]:
+        assert squash(paragraph) in text
+    for noise in expected["must_not_contain"]:
+        assert squash(noise) in text and noise not in " ".join([expected["title"], *expected["body"]])
+    assert f'<link rel="canonical" href="__BASE__/{path}">' in html
+
+
+def test_the_syndicated_copy_tells_the_same_story_under_another_title() -> None:
+    (path, copy), = CHANGES["syndicated"].items()
+    original = ARTICLES[copy["copy_of"]]
+    text = squash(lxml.html.document_fromstring((SITE_CHANGES / path).read_bytes()).text_content())
+    assert copy["title"] != original["title"] and squash(copy["title"]) in text
+    shared = [p for p in original["body"] if squash(p) in text]
+    assert len(shared) == len(original["body"])  # every paragraph of the original, plus one of its own
