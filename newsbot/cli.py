@@ -61,10 +61,52 @@ def _setting(pair: str) -> tuple[str, str]:
     return name, value
 
 
+def _since(value: str) -> str:
+    """``--since`` is checked here, so a typo is a usage error; the spider counts a duration from its own start."""
+    from .spiders.discovery import parse_since
+
+    try:
+        parse_since(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return value
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from .crawl import run_crawl
+    from .sites import SiteConfigError, select_sites, shipped_sites
 
-    return run_crawl(args.start, output=args.output, state=args.state, settings=dict(args.set))
+    if args.start is None and args.site is None:
+        print("newsbot crawl: give a start URL, --site NAME or --site all", file=sys.stderr)
+        return 2
+    try:
+        select_sites(args.site, shipped_sites())
+    except (KeyError, SiteConfigError) as err:
+        print(f"newsbot crawl: {err.args[0]}", file=sys.stderr)
+        return 2
+    spider_args = {name: value for name, value in (("site", args.site), ("since", args.since)) if value is not None}
+    return run_crawl(args.start, output=args.output, state=args.state, settings=dict(args.set), **spider_args)
+
+
+def cmd_sites(args: argparse.Namespace) -> int:
+    """One line per site file: the names ``--site`` takes, what each crawls from, in which language."""
+    from .sites import SiteConfigError, shipped_sites
+
+    try:
+        sites = shipped_sites()
+    except SiteConfigError as err:
+        print(f"newsbot sites: {err}", file=sys.stderr)
+        return 1
+    rows = [("NAME", "LANGUAGE", "STARTS", "FEEDS", "SITEMAPS", "SECTIONS", "DOMAINS")]
+    rows += [
+        (s.name, s.language, str(len(s.start_points)), str(len(s.feeds)), str(len(s.sitemaps)), str(len(s.sections)),
+         " ".join(s.domains))
+        for s in sites.values()
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)), row[-1])
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -88,8 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (single input only); default file:// or stdin:")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("crawl", help="crawl a start URL (feed, sitemap or section page) into JSONL")
-    p.add_argument("start", metavar="URL")
+    p = sub.add_parser("crawl", help="crawl configured sites or a start URL (feed, sitemap or section page) into JSONL")
+    p.add_argument("start", metavar="URL", nargs="?",
+                   help="a feed, sitemap or section page; with --site, one more start point")
+    p.add_argument("--site", default=None, metavar="NAME|all",
+                   help="crawl these sites from their files (`newsbot sites` lists them); comma-separated or all")
+    p.add_argument("--since", default=None, type=_since, metavar="WHEN",
+                   help="skip feed and sitemap entries older than this: an ISO date or time, or 30m, 12h, 2d, 1w")
     p.add_argument("--output", default=None, help="output root (setting NEWSBOT_OUTPUT_DIR; default ./output)")
     p.add_argument("--state", default=None,
                    help="state directory: what earlier runs exported, one lock per site"
@@ -97,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-s", "--set", action="append", default=[], type=_setting, metavar="NAME=VALUE",
                    help="override a Scrapy setting, as in `scrapy crawl -s` (repeatable)")
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("sites", help="list the site files: name, language, start points, domains")
+    p.set_defaults(func=cmd_sites)
 
     p = sub.add_parser("demo", help="serve the bundled fixture site on 127.0.0.1 and crawl it")
     p.add_argument("--output", default=None, help="output root (default ./output)")

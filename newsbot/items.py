@@ -21,3 +21,7 @@ class Page:
     """The response body as received (transfer compression already undone)."""
     fetched_at: str = ""
     """UTC ISO 8601 time the response was received."""
+    source: str | None = None
+    """Name of the site config (``newsbot/sites/NAME.toml``) the page belongs to; None for an unconfigured site."""
+    listed_modified: str | None = None
+    """When the feed or sitemap that named the page says it last changed (ISO 8601, UTC); None if not listed."""

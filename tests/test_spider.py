@@ -1,9 +1,10 @@
-"""The news spider on hand-built Scrapy responses: content sniffing, link following, refusals."""
+"""The news spider on hand-built Scrapy responses: feeds, sitemap chains, --since, section pages, site configs."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -11,193 +12,309 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from newsbot.items import Page
-from newsbot.spiders.news import FOLLOW_LINKS, NewsSpider, feed_links, site_key, sniff_kind
+from newsbot.sites import SiteConfig, parse_site, shipped_sites
+from newsbot.spiders.news import FIXED_DELAY, LISTED_MODIFIED, SECTION_DEPTH, NewsSpider, site_key
 
 SITE = "https://news.example"
+SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "discovery"
+SETTINGS = {"NEWSBOT_SECTION_DEPTH": 2, "DOWNLOAD_MAXSIZE": 1 << 20}
+NEWS_EXAMPLE = {
+    "name": "news-example",
+    "domains": ["news.example"],
+    "language": "en",
+    "start": {
+        "feeds": ["https://feeds.news-cdn.example/latest.rss"],
+        "sitemaps": [f"{SITE}/sitemap_index.xml"],
+        "sections": [f"{SITE}/world/"],
+        "max_depth": 1,
+    },
+    "articles": {"allow": [r"^/[a-z]+/\d{4}/\d{2}/\d{2}/[a-z-]+$"], "deny": ["^/video/"]},
+    "politeness": {"download_delay": 2.0},
+}
+CATALOGUE = {"news-example": parse_site(NEWS_EXAMPLE, Path("news-example.toml"))}
 
-RSS = b"""<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
-<item><title>One</title><link>https://news.example/a/one.html?utm_source=rss#top</link></item>
-<item><title>Two</title><link>/a/two.html</link></item>
-<item><title>Elsewhere</title><link>https://other.example/a/three.html</link></item>
-<item><title>Guid only</title><guid>https://news.example/a/four.html</guid></item>
-<item><title>Opaque guid</title><guid isPermaLink="false">tag:news.example,2026:5</guid></item>
-</channel></rss>"""
-
-ATOM = b"""<?xml version="1.0"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
-<link rel="self" href="https://news.example/atom"/>
-<entry><title>One</title><link rel="edit" href="https://news.example/edit/1"/>
-<link rel="alternate" type="text/html" href="https://news.example/a/one.html"/></entry>
-<entry><title>Two</title><link href="https://news.example/a/two.html"/></entry>
-</feed>"""
-
-RDF = b"""<?xml version="1.0"?>
-<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
-<channel rdf:about="https://news.example/"><title>News</title><link>https://news.example/</link></channel>
-<item rdf:about="https://news.example/a/one.html"><title>One</title><link>https://news.example/a/one.html</link></item>
-</rdf:RDF>"""
-
-URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<url><loc>https://news.example/a/one.html</loc></url>
-<url><loc>https://www.news.example/a/two.html</loc></url>
-<url><loc>https://cdn.news.example/a/three.html</loc></url>
-</urlset>"""
-
-SITEMAP_INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
-<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>https://news.example/sitemap-2026.xml.gz</loc></sitemap>
-<sitemap><loc>https://tracker.example/sitemap.xml</loc></sitemap>
-</sitemapindex>"""
-
-SECTION = b"""<!DOCTYPE html><html><head><title>World</title></head><body>
-<nav><a href="/">Home</a> <a href="/world/">World</a></nav>
-<a href="/a/one.html">One</a> <a href="a/two.html?utm_campaign=x">Two</a>
-<a href="https://www.news.example/a/three.html">Three</a>
-<a href="https://other.example/a/four.html">Off-site</a>
-<a href="http://news.example:8080/a/five.html">Other port</a>
+SECTION = b"""<!DOCTYPE html><html><head><title>World</title>
+<link rel="next" href="/world/?page=2"></head><body>
+<nav><a href="/">Home</a> <a href="/world/">World</a> <a href="/tags/ferry/">Ferry</a></nav>
+<a href="/world/2025/06/03/harbour-reopens-after-storm?utm_campaign=x">One</a>
+<a href="politics/2025/06/02/budget-talks-resume">Two (relative)</a>
+<a href="https://www.news.example/economy/2025/05/27/grain-exports-rise">Three</a>
+<a href="/video/2025/06/01/harbour-storm-footage">Video</a>
+<a href="/world/?page=3">3</a>
+<a href="https://other.example/2025/06/02/partner-story">Off-site</a>
+<a href="http://news.example:8080/world/2025/06/03/other-port">Other port</a>
 <a href="ftp://news.example/file.txt">FTP</a>
 <a href="mailto:desk@news.example">Mail</a> <a href="javascript:void(0)">JS</a>
 <a href="/images/photo.jpg">Photo</a>
 </body></html>"""
 
 
+def spider_for(**kwargs) -> NewsSpider:
+    return NewsSpider.from_crawler(get_crawler(NewsSpider, SETTINGS), catalogue=CATALOGUE, **kwargs)
+
+
 @pytest.fixture
 def spider() -> NewsSpider:
-    return NewsSpider.from_crawler(get_crawler(NewsSpider), start=f"{SITE}/world/")
+    """A start URL on a site without a config: generic heuristics."""
+    return NewsSpider.from_crawler(get_crawler(NewsSpider, SETTINGS), catalogue={}, start=f"{SITE}/world/")
+
+
+@pytest.fixture
+def configured() -> NewsSpider:
+    return spider_for(site="news-example")
 
 
 def respond(cls: type[Response], url: str, body: bytes, meta: dict | None = None, **kw) -> Response:
     return cls(url=url, body=body, request=Request(url, meta=meta or {}), **kw)
 
 
+def requests_of(output: list) -> list[Request]:
+    return [r for r in output if isinstance(r, Request)]
+
+
 def requested(output: list) -> list[str]:
-    return [r.url for r in output if isinstance(r, Request)]
+    return [r.url for r in requests_of(output)]
 
 
 def stat(spider: NewsSpider, key: str) -> int | None:
     return spider.crawler.stats.get_value(key)
 
 
-@pytest.mark.parametrize(
-    ("body", "kind"),
-    [
-        (RSS, "feed"),
-        (ATOM, "feed"),
-        (RDF, "feed"),
-        (URLSET, "sitemap"),
-        (SITEMAP_INDEX, "sitemap"),
-        (SECTION, "html"),
-        (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- made by <html> tools -->\n<rss><channel/></rss>', "feed"),
-        (b'<?xml version="1.0"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', "html"),
-        (b"\n  <head><title>no html element</title></head><p>text", "html"),
-        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', None),
-        (b'{"html": "<p>json</p>"}', None),
-        (b"\x89PNG\r\n\x1a\n<html>", None),
-        (b"", None),
-    ],
-)
-def test_sniff_kind_reads_the_content(body: bytes, kind: str | None) -> None:
-    assert sniff_kind(body) == kind
+def sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
 
 
-def test_feed_links_rss_atom_rdf() -> None:
-    assert feed_links(RSS) == [
-        "https://news.example/a/one.html?utm_source=rss#top",
-        "/a/two.html",
-        "https://other.example/a/three.html",
-        "https://news.example/a/four.html",
-    ]
-    assert feed_links(ATOM) == ["https://news.example/a/one.html", "https://news.example/a/two.html"]
-    assert feed_links(RDF) == ["https://news.example/a/one.html"]
+def starts(spider: NewsSpider) -> list[Request]:
+    async def collect() -> list[Request]:
+        return [r async for r in spider.start()]
+
+    return asyncio.run(collect())
 
 
-def test_feed_entities_are_not_expanded() -> None:
-    laughs = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">
-    <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>
-    <rss><channel><item><link>https://news.example/&c;</link></item></channel></rss>"""
-    assert all("aaaaaaaaaa" not in link for link in feed_links(laughs))
+# ---- feeds
 
 
 def test_feed_is_recognised_whatever_its_url_and_content_type(spider: NewsSpider) -> None:
     # Served as text/html at an extension-less URL: still a feed, so no page item.
-    output = list(spider.parse(respond(HtmlResponse, f"{SITE}/latest", RSS)))
+    output = list(spider.parse(respond(HtmlResponse, f"{SITE}/latest", sample("rss.xml"))))
     assert not [o for o in output if isinstance(o, Page)]
     assert requested(output) == [
-        "https://news.example/a/one.html",  # tracking parameter and fragment gone
-        "https://news.example/a/two.html",  # relative link resolved
-        "https://news.example/a/four.html",
+        "https://news.example/world/2025/06/03/harbour-reopens-after-storm",  # tracking parameters, fragment gone
+        "https://news.example/politics/2025/06/02/budget-talks-resume",  # relative link resolved
+        "https://news.example/culture/2025/05/20/museum-night-returns",
+        "https://news.example/economy/2025/05/27/grain-exports-rise",
     ]
     assert stat(spider, "newsbot/links/offsite") == 1
     assert stat(spider, "newsbot/responses/feed") == 1
 
 
-def test_pages_named_by_a_feed_are_leaves(spider: NewsSpider) -> None:
-    request = next(r for r in spider.parse(respond(XmlResponse, f"{SITE}/rss", RSS)) if isinstance(r, Request))
-    assert request.meta[FOLLOW_LINKS] is False
-    article = respond(HtmlResponse, request.url, SECTION, meta=request.meta)
-    assert [type(o) for o in spider.parse(article)] == [Page]
+def test_listed_pages_are_leaves_that_carry_their_listed_date(spider: NewsSpider) -> None:
+    requests = requests_of(list(spider.parse(respond(XmlResponse, f"{SITE}/atom.xml", sample("atom.xml")))))
+    assert [r.meta.get(LISTED_MODIFIED) for r in requests] == [
+        "2025-06-03T06:30:00+00:00",
+        "2025-06-02T17:05:00+00:00",
+        "2025-05-27T04:45:00+00:00",
+    ]
+    assert all(SECTION_DEPTH not in r.meta for r in requests)
+    article = respond(HtmlResponse, requests[0].url, SECTION, meta=requests[0].meta)
+    output = list(spider.parse(article))
+    assert [type(o) for o in output] == [Page]  # a leaf: its links are not followed
+    assert output[0].listed_modified == "2025-06-03T06:30:00+00:00"
 
 
-def test_sitemap_urlset_follows_same_site_only(spider: NewsSpider) -> None:
-    output = list(spider.parse(respond(XmlResponse, f"{SITE}/sitemap.xml", URLSET)))
-    assert requested(output) == ["https://news.example/a/one.html", "https://www.news.example/a/two.html"]
-    assert stat(spider, "newsbot/links/offsite") == 1  # a subdomain is another site
+def test_rdf_feed(spider: NewsSpider) -> None:
+    output = list(spider.parse(respond(XmlResponse, f"{SITE}/rdf.xml", sample("rdf.xml"))))
+    assert requested(output) == [
+        "https://news.example/world/2025/06/03/harbour-reopens-after-storm",
+        "https://news.example/economy/2025/05/27/grain-exports-rise",
+    ]
 
 
-def test_gzipped_sitemap_index_without_xml_headers(spider: NewsSpider) -> None:
-    response = respond(Response, f"{SITE}/sitemaps", gzip.compress(SITEMAP_INDEX))
-    assert requested(list(spider.parse(response))) == ["https://news.example/sitemap-2026.xml.gz"]
-    assert stat(spider, "newsbot/responses/sitemap") == 1
+def test_since_skips_older_feed_entries() -> None:
+    spider = spider_for(start=f"{SITE}/", since="2025-06-02T18:00:00Z")
+    output = list(spider.parse(respond(XmlResponse, f"{SITE}/rss.xml", sample("rss.xml"))))
+    assert requested(output) == [
+        "https://news.example/world/2025/06/03/harbour-reopens-after-storm",
+        "https://news.example/culture/2025/05/20/museum-night-returns",  # old, but updated since
+    ]
+    assert stat(spider, "newsbot/links/older_than_since") == 2
+
+
+def test_since_as_a_duration_is_counted_back_from_now() -> None:
+    spider = spider_for(start=f"{SITE}/", since="2d")
+    assert requested(list(spider.parse(respond(XmlResponse, f"{SITE}/rss.xml", sample("rss.xml"))))) == []
+    assert stat(spider, "newsbot/links/older_than_since") == 4  # every dated 2025 entry is older than 2 days
+
+
+def test_a_bad_since_is_refused() -> None:
+    with pytest.raises(ValueError, match="ISO date"):
+        spider_for(start=f"{SITE}/", since="last week")
+
+
+# ---- sitemaps: index -> gzipped sitemap -> news sitemap
+
+
+def test_sitemap_index_to_gzipped_sitemap_to_news_sitemap_since() -> None:
+    configured = spider_for(site="news-example", since="2025-06-01")
+    index = list(configured.parse(respond(XmlResponse, f"{SITE}/sitemap_index.xml", sample("sitemap_index.xml"))))
+    assert requested(index) == [
+        "https://news.example/sitemaps/2025-06.xml.gz",  # the 2019 archive has not changed since
+        "https://news.example/sitemaps/news.xml",  # no lastmod: read it to know
+    ]
+    # The .gz file comes as it is stored (no Content-Encoding), so the spider unpacks it itself.
+    monthly = respond(Response, index[0].url, gzip.compress(sample("sitemap-2025-06.xml")), meta=index[0].meta)
+    pages = list(configured.parse(monthly))
+    assert requested(pages) == [
+        "https://news.example/world/2025/06/03/harbour-reopens-after-storm",
+        "https://www.news.example/politics/2025/06/02/budget-talks-resume",
+    ]
+    news = list(configured.parse(respond(XmlResponse, index[1].url, sample("news_sitemap.xml"))))
+    assert [(r.url, r.meta[LISTED_MODIFIED]) for r in requests_of(news)] == [
+        ("https://news.example/world/2025/06/03/ferry-timetable-changes", "2025-06-03T05:00:00+00:00"),
+        ("https://news.example/culture/2025/05/20/museum-night-returns", "2025-06-02T21:00:00+00:00"),
+    ]
+    assert stat(configured, "newsbot/responses/sitemap") == 3
+    assert stat(configured, "newsbot/links/older_than_since") == 3  # 2019 archive, grain exports, rail freight
+    assert stat(configured, "newsbot/links/not_article") == 2  # the video page and /world/ (the site's patterns)
+
+
+def test_a_sitemap_index_on_a_feed_host_may_list_sitemaps_there(configured: NewsSpider) -> None:
+    index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <sitemap><loc>https://feeds.news-cdn.example/sitemap-1.xml</loc></sitemap>
+    <sitemap><loc>https://tracker.example/sitemap.xml</loc></sitemap></sitemapindex>"""
+    output = list(configured.parse(respond(XmlResponse, "https://feeds.news-cdn.example/index.xml", index)))
+    assert requested(output) == ["https://feeds.news-cdn.example/sitemap-1.xml"]
+    pages = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>https://feeds.news-cdn.example/world/2025/06/03/copy</loc></url></urlset>"""
+    assert list(configured.parse(respond(XmlResponse, "https://feeds.news-cdn.example/sitemap-1.xml", pages))) == []
+
+
+def test_without_a_config_every_listed_page_on_the_site_is_requested(spider: NewsSpider) -> None:
+    response = respond(Response, f"{SITE}/sitemaps/2025-06.xml.gz", gzip.compress(sample("sitemap-2025-06.xml")))
+    assert len(requested(list(spider.parse(response)))) == 5
 
 
 def test_broken_gzip_is_skipped_not_fatal(spider: NewsSpider) -> None:
-    response = respond(Response, f"{SITE}/sitemap.xml.gz", gzip.compress(URLSET)[:12])
+    response = respond(Response, f"{SITE}/sitemap.xml.gz", gzip.compress(sample("sitemap-2025-06.xml"))[:12])
     assert list(spider.parse(response)) == []
     assert stat(spider, "newsbot/responses/other") == 1
 
 
-def test_section_page_is_a_page_item_and_its_site_links_are_followed(spider: NewsSpider) -> None:
-    url = f"{SITE}/world/"
+# ---- section pages
+
+
+def test_section_page_without_a_config(spider: NewsSpider) -> None:
     response = respond(
         HtmlResponse,
-        url,
+        f"{SITE}/world/",
         SECTION,
-        meta={FOLLOW_LINKS: True, "redirect_urls": [f"{SITE}/world"]},
+        meta={SECTION_DEPTH: 0, "redirect_urls": [f"{SITE}/world"]},
         status=200,
         headers={"Content-Type": "text/html; charset=utf-8", "X-Multi": ["a", "b"]},
     )
     output = list(spider.parse(response))
     page = output[0]
     assert isinstance(page, Page)
-    assert (page.url, page.requested_url, page.status, page.body) == (url, f"{SITE}/world", 200, SECTION)
+    assert (page.url, page.requested_url, page.status, page.body) == (f"{SITE}/world/", f"{SITE}/world", 200, SECTION)
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert page.headers["x-multi"] == "a,b"
     assert page.fetched_at.endswith("+00:00")
-    assert requested(output) == [
-        "https://news.example/",
-        "https://news.example/world/",
-        "https://news.example/a/one.html",
-        "https://news.example/world/a/two.html",
-        "https://www.news.example/a/three.html",
-    ]
-    assert all(r.meta[FOLLOW_LINKS] for r in output[1:])
+    assert (page.source, page.listed_modified) == (None, None)
+    depths = {r.url: r.meta.get(SECTION_DEPTH) for r in requests_of(output)}
+    assert depths == {
+        "https://news.example/": 1,  # no config: any other page of the site may be a listing
+        "https://news.example/world/": 1,
+        "https://news.example/tags/ferry/": 1,
+        "https://news.example/world/2025/06/03/harbour-reopens-after-storm": None,  # articles are leaves
+        "https://news.example/world/politics/2025/06/02/budget-talks-resume": None,
+        "https://www.news.example/economy/2025/05/27/grain-exports-rise": None,
+        "https://news.example/video/2025/06/01/harbour-storm-footage": None,
+        "https://news.example/world/?page=3": 1,
+        "https://news.example/world/?page=2": 1,  # <link rel="next">
+    }
     assert stat(spider, "newsbot/links/offsite") == 2  # other host, other port
     assert stat(spider, "newsbot/links/not_http") == 1  # ftp (mailto/javascript never become links)
 
 
+def test_listings_stop_at_the_section_depth(spider: NewsSpider) -> None:
+    output = list(spider.parse(respond(HtmlResponse, f"{SITE}/world/?page=2", SECTION, meta={SECTION_DEPTH: 2})))
+    assert all(SECTION_DEPTH not in r.meta for r in requests_of(output))  # articles only
+    assert len(requests_of(output)) == 4
+    assert stat(spider, "newsbot/links/too_deep") == 5
+
+
+def test_section_page_of_a_configured_site(configured: NewsSpider) -> None:
+    output = list(configured.parse(respond(HtmlResponse, f"{SITE}/world/", SECTION, meta={SECTION_DEPTH: 0})))
+    assert output[0].source == "news-example"
+    assert {r.url: r.meta.get(SECTION_DEPTH) for r in requests_of(output)} == {
+        "https://news.example/world/2025/06/03/harbour-reopens-after-storm": None,
+        "https://www.news.example/economy/2025/05/27/grain-exports-rise": None,
+        "https://news.example/world/?page=3": 1,  # pagination only: the config names its sections
+        "https://news.example/world/?page=2": 1,
+    }
+    # home, world, tags (not listings of a configured site); the relative link's path and the video (patterns)
+    assert stat(configured, "newsbot/links/not_article") == 5
+    assert all(r.meta[FIXED_DELAY] for r in requests_of(output))  # the site asks for a fixed delay
+    deeper = list(configured.parse(respond(HtmlResponse, f"{SITE}/world/?page=2", SECTION, meta={SECTION_DEPTH: 1})))
+    assert [r.meta.get(SECTION_DEPTH) for r in requests_of(deeper)] == [None, None]  # max_depth = 1
+
+
 def test_html_served_as_plain_bytes_still_yields_links(spider: NewsSpider) -> None:
-    response = respond(Response, f"{SITE}/world/", SECTION, meta={FOLLOW_LINKS: True})
-    output = list(spider.parse(response))
+    output = list(spider.parse(respond(Response, f"{SITE}/world/", SECTION, meta={SECTION_DEPTH: 0})))
     assert isinstance(output[0], Page)
-    assert "https://news.example/a/one.html" in requested(output)
+    assert "https://news.example/world/2025/06/03/harbour-reopens-after-storm" in requested(output)
 
 
 def test_non_markup_is_neither_page_nor_links(spider: NewsSpider) -> None:
     response = respond(TextResponse, f"{SITE}/data.json", b'{"a": "<a href=/x>x</a>"}', encoding="utf-8")
     assert list(spider.parse(response)) == []
     assert stat(spider, "newsbot/responses/other") == 1
+
+
+# ---- start points and arguments
+
+
+def test_site_start_points(configured: NewsSpider) -> None:
+    assert [(r.url, r.meta.get(SECTION_DEPTH)) for r in starts(configured)] == [
+        ("https://feeds.news-cdn.example/latest.rss", None),
+        ("https://news.example/sitemap_index.xml", None),
+        ("https://news.example/world/", 0),
+    ]
+    # The feed host is allowed to be fetched, but its links to itself are not the site's.
+    assert configured.allowed_domains == ["feeds.news-cdn.example", "news.example"]
+    assert not configured.is_followable("https://feeds.news-cdn.example/other.rss")
+
+
+def test_a_start_url_on_a_configured_site_uses_its_config_but_only_that_start() -> None:
+    spider = spider_for(start="https://www.news.example/world/")
+    assert [r.url for r in starts(spider)] == ["https://www.news.example/world/"]
+    page = next(iter(spider.parse(respond(HtmlResponse, f"{SITE}/world/2025/06/03/x", b"<html></html>"))))
+    assert page.source == "news-example"
+
+
+def test_start_request_normalized() -> None:
+    spider = NewsSpider(start="https://News.Example/world/?utm_source=x")
+    assert [(r.url, r.meta[SECTION_DEPTH]) for r in starts(spider)] == [("https://news.example/world/", 0)]
+
+
+def test_unknown_site_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="unknown site 'nope'; known sites: news-example"):
+        spider_for(site="nope")
+
+
+@pytest.mark.parametrize("start", [None, "", "news.example/world", "file:///tmp/x.html", "ftp://news.example/"])
+def test_start_must_be_http(start: str | None) -> None:
+    with pytest.raises(ValueError, match="http"):
+        NewsSpider(start=start)
+
+
+def test_all_shipped_sites() -> None:
+    sites: dict[str, SiteConfig] = shipped_sites()
+    spider = NewsSpider(site="all")
+    assert {s.name for s in spider.sites} == set(sites)
+    assert len(starts(spider)) == sum(len(s.start_points) for s in sites.values())
+    bbc = spider.site_for("https://www.bbc.co.uk/news/articles/c0000000")
+    assert bbc is not None and bbc.name == "bbc"
 
 
 @pytest.mark.parametrize(
@@ -221,19 +338,3 @@ def test_start_url_sets_the_allowed_domain(spider: NewsSpider) -> None:
     assert spider.allowed_domains == ["news.example"]
     assert spider.start_url == "https://news.example/world/"
     assert site_key("http://127.0.0.1:8000/x") != site_key("http://127.0.0.1:8001/x")
-
-
-@pytest.mark.parametrize("start", [None, "", "news.example/world", "file:///tmp/x.html", "ftp://news.example/"])
-def test_start_must_be_http(start: str | None) -> None:
-    with pytest.raises(ValueError):
-        NewsSpider(start=start)
-
-
-def test_start_request_follows_links() -> None:
-    spider = NewsSpider(start="https://News.Example/world/?utm_source=x")
-
-    async def collect() -> list[Request]:
-        return [r async for r in spider.start()]
-
-    requests = asyncio.run(collect())
-    assert [(r.url, r.meta[FOLLOW_LINKS]) for r in requests] == [("https://news.example/world/", True)]

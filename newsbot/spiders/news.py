@@ -1,104 +1,33 @@
-"""The ``news`` spider: from a feed, sitemap or section page, fetch the site's pages; never judge them."""
+"""The ``news`` spider: from feeds, sitemaps and section pages, fetch a site's pages; never judge them."""
 
 from __future__ import annotations
 
-import codecs
-import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response
 from scrapy.http.headers import Headers
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import Sitemap
 
 from ..extraction.urls import normalize_url, site_of
 from ..items import Page
+from ..sites import SiteConfig, select_sites, shipped_sites, site_for_url
+from .discovery import Entry, feed_entries, is_pagination, looks_like_article, parse_since, sitemap_entries, sniff_kind
 
-# What a document is, by the local name of its root element (namespace prefix dropped):
-# URLs lie (feeds at /news, sitemaps at /index.php), content does not.
-ROOT_KINDS: dict[str, str] = {
-    "rss": "feed",  # RSS 0.9x / 2.0
-    "feed": "feed",  # Atom
-    "rdf": "feed",  # RSS 1.0 (rdf:RDF)
-    "urlset": "sitemap",
-    "sitemapindex": "sitemap",
-    "html": "html",
-}
 FOLLOW_SCHEMES = frozenset({"http", "https"})
-# The root element comes first in any document, so only the head of a body is sniffed.
-SNIFF_BYTES = 4096
-# Request meta key: may this page's links be followed? Pages named by a feed or sitemap are leaves,
-# or a feed start would turn into a crawl of the whole site.
-FOLLOW_LINKS = "newsbot_follow_links"
-
-_COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.S)
-_FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
-
-
-def sniff_kind(body: bytes) -> str | None:
-    """``feed``, ``sitemap`` or ``html`` from the document's first element; None for anything else.
-
-    >>> sniff_kind(b'<?xml version="1.0"?><!-- <html> --><rss version="2.0"><channel/></rss>')
-    'feed'
-    >>> sniff_kind(b"<!doctype html><title>x</title><p>tag soup without an html element")
-    'html'
-    >>> sniff_kind(b'{"json": "<p>not markup</p>"}') is None
-    True
-    """
-    head = _COMMENT.sub(b"", body[:SNIFF_BYTES].removeprefix(codecs.BOM_UTF8)).lstrip()
-    match = _FIRST_TAG.search(head)
-    if not head.startswith(b"<") or match is None:
-        return None
-    name = match.group(1).rpartition(b":")[2].decode("ascii").lower()
-    if name in ROOT_KINDS:
-        return ROOT_KINDS[name]
-    # XML with another root is some other format; markup without <html> is still an HTML page.
-    return None if head.startswith(b"<?xml") else "html"
-
-
-def feed_links(body: bytes) -> list[str]:
-    """Item links of an RSS 2.0, RSS 1.0 or Atom document, in document order."""
-    # No entities, no network: a feed is untrusted input (billion laughs, XXE).
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, remove_comments=True)
-    try:
-        root = etree.fromstring(body, parser)
-    except etree.XMLSyntaxError:
-        return []
-    if root is None:
-        return []
-    links = []
-    for entry in root.iter("{*}item", "{*}entry"):
-        link = _entry_link(entry)
-        if link:
-            links.append(link)
-    return links
-
-
-def _entry_link(entry: etree._Element) -> str | None:
-    for link in entry.iterchildren("{*}link"):
-        href = link.get("href")
-        if href is None:  # RSS: the URL is the text
-            return (link.text or "").strip() or None
-        if link.get("rel", "alternate") == "alternate":  # Atom: rel=self/edit/enclosure are not the page
-            return href.strip() or None
-    for guid in entry.iterchildren("{*}guid"):  # RSS item without <link>: a permalink guid is the URL
-        if guid.get("isPermaLink", "true") != "false":
-            return (guid.text or "").strip() or None
-    return None
-
-
-def sitemap_locs(body: bytes) -> list[str]:
-    """``<loc>`` URLs of a sitemap (pages) or sitemap index (more sitemaps)."""
-    try:
-        return [entry["loc"] for entry in Sitemap(body) if entry["loc"]]
-    except etree.XMLSyntaxError:
-        return []
+# Request meta keys. A page with a section depth is a listing whose links are read (0 = a start point);
+# pages without one are leaves, or a feed start would turn into a crawl of the whole site.
+SECTION_DEPTH = "newsbot_section_depth"
+# When the feed or sitemap that named the page says it last changed (ISO 8601, UTC).
+LISTED_MODIFIED = "newsbot_listed_modified"
+# Scrapy's own key: a site with a configured delay keeps exactly that delay instead of AutoThrottle's.
+FIXED_DELAY = "autothrottle_dont_adjust_delay"
+# The page names its own next page: <a rel="next"> or <link rel="next">.
+NEXT_PAGE_XPATH = "//*[self::a or self::link][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
 
 
 def site_key(url: str) -> tuple[str | None, int | None]:
@@ -123,45 +52,94 @@ def check_start(url: str | None) -> str:
 
 
 class NewsSpider(Spider):
-    """Crawl one site from ``-a start=URL``, yielding every HTML page fetched as a :class:`Page`.
+    """Crawl configured sites (``-a site=NAME|all``) or one start URL (``-a start=URL``), yielding every
+    HTML page fetched as a :class:`Page`; ``-a since=2d`` skips feed and sitemap entries older than that.
 
-    Whether a page is an article is the extraction core's call, not the spider's.
+    Whether a page is an article is the extraction core's call; the spider only guesses which
+    links are worth a request (the site's article patterns, else :func:`looks_like_article`).
     """
 
     name = "news"
 
-    def __init__(self, start: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        start: str | None = None,
+        site: str | None = None,
+        since: str | None = None,
+        catalogue: Mapping[str, SiteConfig] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``catalogue``: the sites to choose from by name (Python callers only); default the package's."""
         super().__init__(**kwargs)
-        self.start_url = check_start(start)
-        self.site = site_key(self.start_url)
+        catalogue = shipped_sites() if catalogue is None else catalogue
+        try:
+            self.sites: list[SiteConfig] = select_sites(site, catalogue)
+        except KeyError as err:
+            raise ValueError(err.args[0]) from None
+        self.start_url = check_start(start) if start is not None or not self.sites else None
+        # The configs that judge URLs: the chosen sites, plus the start URL's own site when it has a file.
+        self.configs = list(self.sites)
+        start_site = site_for_url(self.start_url, catalogue.values()) if self.start_url else None
+        if start_site is not None and start_site not in self.configs:
+            self.configs.append(start_site)
+        self.since: datetime | None = parse_since(since) if since else None
+        self.site_keys = {(domain, None) for s in self.configs for domain in s.domains}
+        if self.start_url:
+            self.site_keys.add(site_key(self.start_url))
         # Scrapy's OffsiteMiddleware also drops redirects to other hosts; is_followable is stricter.
-        self.allowed_domains = [site_of(self.start_url)]
+        # Feed and sitemap hosts are allowed too: they may live elsewhere (feeds.bbci.co.uk).
+        hosts = {host for host, _ in self.site_keys} | {site_of(url) for s in self.sites for url in s.start_points}
+        self.allowed_domains = sorted(h for h in hosts if h)
         self.link_extractor = LinkExtractor()  # <a>/<area> hrefs, minus images, media and archives
 
     async def start(self) -> AsyncIterator[Request]:
-        yield Request(self.start_url, callback=self.parse, meta={FOLLOW_LINKS: True})
+        for site in self.sites:
+            for url in site.feeds + site.sitemaps:
+                yield self.request(url)
+            for url in site.sections:
+                yield self.request(url, depth=0)
+        if self.start_url:
+            yield self.request(self.start_url, depth=0)
+
+    def site_for(self, url: str) -> SiteConfig | None:
+        return site_for_url(url, self.configs)
+
+    def request(self, url: str, depth: int | None = None, modified: datetime | None = None) -> Request:
+        """A request for the normalized ``url``, so Scrapy's dupefilter sees one URL per page."""
+        meta: dict[str, Any] = {}
+        if depth is not None:
+            meta[SECTION_DEPTH] = depth
+        if modified is not None:
+            meta[LISTED_MODIFIED] = modified.isoformat()
+        site = self.site_for(url)
+        if site is not None and site.download_delay is not None:
+            meta[FIXED_DELAY] = True
+        return Request(normalize_url(url), callback=self.parse, meta=meta)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Page | Request]:
         body = self.unpacked_body(response)
         kind = sniff_kind(body)
         self.crawler.stats.inc_value(f"newsbot/responses/{kind or 'other'}")
         if kind == "feed":
-            yield from self.follow(feed_links(body), response, follow_links=False)
+            yield from self.follow_entries(feed_entries(body), response)
         elif kind == "sitemap":
-            yield from self.follow(sitemap_locs(body), response, follow_links=False)
+            yield from self.follow_entries(sitemap_entries(body), response)
         elif kind == "html":
+            requested = (response.meta.get("redirect_urls") or [response.url])[0]
+            site = self.site_for(response.url) or self.site_for(requested)
             yield Page(
                 url=response.url,
-                requested_url=(response.meta.get("redirect_urls") or [response.url])[0],
+                requested_url=requested,
                 status=response.status,
                 headers=header_dict(response.headers),
                 body=body,
                 fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                source=site.name if site else None,
+                listed_modified=response.meta.get(LISTED_MODIFIED),
             )
-            if response.meta.get(FOLLOW_LINKS):
-                html = response.replace(cls=HtmlResponse, body=body)
-                links = (link.url for link in self.link_extractor.extract_links(html))
-                yield from self.follow(links, response, follow_links=True)
+            depth = response.meta.get(SECTION_DEPTH)
+            if depth is not None:
+                yield from self.follow_section(response.replace(cls=HtmlResponse, body=body), depth)
 
     def unpacked_body(self, response: Response) -> bytes:
         """The body, gunzipped when it is a gzip file (``sitemap.xml.gz``) rather than a gzip transfer."""
@@ -173,19 +151,65 @@ class NewsSpider(Spider):
             self.logger.warning("Cannot gunzip %s: %s", response.url, err)
             return b""
 
-    def follow(self, urls: Iterable[str], response: Response, follow_links: bool) -> Iterator[Request]:
-        """Requests for the followable ``urls``, normalized so Scrapy's dupefilter sees one URL per page."""
-        for url in urls:
-            absolute = response.urljoin(url)
-            if self.is_followable(absolute):
-                yield Request(normalize_url(absolute), callback=self.parse, meta={FOLLOW_LINKS: follow_links})
+    def follow_entries(self, entries: Iterable[Entry], response: Response) -> Iterator[Request]:
+        """Every listed page (or sitemap) on the site, unless older than ``since`` or denied by the site's patterns."""
+        for entry in entries:
+            url = response.urljoin(entry.url)
+            # A sitemap index on a feed host (not the site's) may list its sitemaps on that same host.
+            same_host = entry.is_sitemap and site_key(url) == site_key(response.url)
+            if not (same_host or self.is_followable(url)):
+                continue
+            if self.since is not None and entry.modified is not None and entry.modified < self.since:
+                self.count("older_than_since")
+            elif not entry.is_sitemap and self.denied(url):
+                self.count("not_article")
+            else:
+                yield self.request(url, modified=entry.modified)
+
+    def follow_section(self, response: HtmlResponse, depth: int) -> Iterator[Request]:
+        """Articles of a listing page as leaves; its next pages (any same-site page, with no config) as listings.
+
+        Listings are followed only ``max_depth`` levels below the start point (setting ``NEWSBOT_SECTION_DEPTH``).
+        """
+        site = self.site_for(response.url)
+        max_depth = self.settings.getint("NEWSBOT_SECTION_DEPTH")
+        if site is not None and site.max_depth is not None:
+            max_depth = site.max_depth
+        next_pages = {response.urljoin(href) for href in response.xpath(NEXT_PAGE_XPATH).getall()}
+        links = [link.url for link in self.link_extractor.extract_links(response)]
+        for url in dict.fromkeys([*links, *sorted(next_pages)]):
+            if not self.is_followable(url):
+                continue
+            if url not in next_pages and self.is_article_url(url):
+                yield self.request(url)
+            elif not (url in next_pages or is_pagination(url) or site is None):
+                self.count("not_article")
+            elif depth >= max_depth:
+                self.count("too_deep")
+            else:
+                yield self.request(url, depth=depth + 1)
+
+    def denied(self, url: str) -> bool:
+        """Do the site's own patterns say the URL is no article? Listed pages of unknown sites all go."""
+        site = self.site_for(url)
+        return site is not None and site.is_article_url(url) is False
+
+    def is_article_url(self, url: str) -> bool:
+        """The site's article patterns decide; with none, the generic heuristics guess."""
+        site = self.site_for(url)
+        verdict = site.is_article_url(url) if site is not None else None
+        return looks_like_article(url) if verdict is None else verdict
 
     def is_followable(self, url: str) -> bool:
-        """Only http(s) URLs on the start URL's site are ever requested; refusals are counted."""
+        """Only http(s) URLs on the crawled sites are ever requested; refusals are counted."""
         if urlsplit(url).scheme not in FOLLOW_SCHEMES:
-            self.crawler.stats.inc_value("newsbot/links/not_http")
+            self.count("not_http")
             return False
-        if site_key(url) != self.site:
-            self.crawler.stats.inc_value("newsbot/links/offsite")
+        if site_key(url) not in self.site_keys:
+            self.count("offsite")
             return False
         return True
+
+    def count(self, reason: str) -> None:
+        """Links not requested, by reason (stats ``newsbot/links/<reason>``)."""
+        self.crawler.stats.inc_value(f"newsbot/links/{reason}")

@@ -1,0 +1,69 @@
+"""Extraction hints applied to small hand-written pages: content root, drops, metadata kept, bytes round trip."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from newsbot.extraction import extract
+from newsbot.sites import Hints
+from newsbot.sites.hints import apply_hints, hinted_page
+
+PAGE = """<!DOCTYPE html><html><head><title>Harbour reopens</title></head><body>
+stray body text
+<header><nav><a href="/">Home</a></nav></header>
+<div class="layout"><main>
+<article class="story"><h1>Harbour reopens</h1>
+<p>The harbour reopened on Tuesday after a week of repairs.</p>
+<aside class="related"><p>Read also: ferry prices rise</p></aside>
+<p>Subscribe to our newsletter</p> after the promo
+<p>Fishing boats returned in the morning.</p></article>
+<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Jane Doe"}}</script>
+<article class="story teaser"><p>Second story teaser</p></article>
+</main><aside class="sidebar">Most read</aside></div>
+<footer>Contact</footer></body></html>"""
+
+
+def text_after(hints: Hints) -> str:
+    tree = lxml.html.document_fromstring(PAGE)
+    apply_hints(tree, hints)
+    return " ".join(tree.find("body").text_content().split())
+
+
+def test_no_hints_change_nothing() -> None:
+    assert text_after(Hints()) == " ".join(lxml.html.document_fromstring(PAGE).find("body").text_content().split())
+    assert not Hints() and Hints(drop=("aside",))
+
+
+def test_content_root_keeps_every_outermost_match_and_nothing_else() -> None:
+    text = text_after(Hints(content_root=("article.story",)))
+    assert text.startswith("Harbour reopens The harbour reopened")
+    assert "Second story teaser" in text  # both matches, in document order
+    for noise in ("stray body text", "Home", "Most read", "Contact"):
+        assert noise not in text
+
+
+def test_first_matching_root_wins_and_a_missing_one_is_skipped() -> None:
+    text = text_after(Hints(content_root=("div.article-body", "main", "article")))
+    assert "Most read" not in text and "Second story teaser" in text  # <main> won, not <article>
+    assert "Home" not in text_after(Hints(content_root=("div.nothing", "article.story")))
+    assert "Home" in text_after(Hints(content_root=("div.nothing",)))  # no match: the whole page stays
+
+
+def test_drop_removes_elements_but_keeps_the_text_after_them() -> None:
+    text = text_after(Hints(drop=("aside.related", "p:contains('Subscribe')")))
+    assert "Read also" not in text and "Subscribe" not in text
+    assert "after the promo" in text  # the tail belongs to the parent
+    assert "Most read" in text  # aside.sidebar is not aside.related
+
+
+def test_structured_metadata_survives_the_content_root() -> None:
+    body, headers = hinted_page(PAGE.encode(), None, Hints(content_root=("article.story",)))
+    assert extract(body, "https://news.example/world/harbour", headers).authors == ["Jane Doe"]
+
+
+def test_hinted_page_is_utf8_whatever_the_page_was() -> None:
+    cp1251 = '<html><head><meta charset="windows-1251"><title>Гавань</title></head><body><p>Гавань открылась</p></body></html>'
+    body, headers = hinted_page(cp1251.encode("cp1251"), {"Content-Type": "text/html; charset=windows-1251"}, Hints())
+    assert headers == {"content-type": "text/html; charset=utf-8"}
+    assert "Гавань открылась".encode() in body
+    assert body.startswith(b"<!DOCTYPE html>")
