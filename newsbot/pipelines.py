@@ -18,6 +18,7 @@ from scrapy.exceptions import DropItem
 from .exporters import BatchWriter, run_summary_path, write_json
 from .extraction import Article, ExtractionError, extract
 from .extraction.urls import url_id
+from .policy import reservation_reason
 from .state.crawl import LOCKED, CrawlState
 
 if TYPE_CHECKING:
@@ -32,19 +33,25 @@ logger = logging.getLogger(__name__)
 class ExtractPipeline:
     """Page -> Article through the extraction core; unreadable pages are skipped and counted.
 
+    A page whose publisher reserved it (robots noindex/noarchive/noai, TDM-Reservation; see
+    :mod:`newsbot.policy`) is dropped with that reason first, unless NEWSBOT_RESPECT_ROBOTS_META is off.
+
     Extraction is CPU-bound and runs in the reactor thread: simple, and fast enough at
     one site's politeness rate; move it to a process pool if crawls ever get CPU-bound.
     """
 
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, stats: StatsCollector, respect_reservations: bool = True) -> None:
         self.stats = stats
+        self.respect_reservations = respect_reservations
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler.settings.getbool("NEWSBOT_RESPECT_ROBOTS_META"))
 
     def process_item(self, item: Page) -> Article:
         page = ItemAdapter(item)
+        if self.respect_reservations and (reason := reservation_reason(page["headers"], page["body"])):
+            raise _drop(self.stats, reason)
         try:
             article = extract(page["body"], page["url"], page["headers"])
         except ExtractionError as err:
