@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml.html import HtmlElement
 
 from .. import __version__
 from .blocks import LinkTexts, body_blocks, drop_noise, place_lead, site_names
-from .clean import clean_tree, count_shown
+from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .metadata import detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, Block, content_hash
+from .templates import TemplateStore, template_blocks
 from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
 from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict
@@ -57,48 +59,111 @@ def main_text(tree: HtmlElement, url: str, fast: bool) -> list[Block]:
     return body_blocks(doc.body if doc is not None else None)
 
 
-def extract(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> Article:
-    """Turn one fetched page into an article record (fetch fields left empty).
+@dataclass
+class Trace:
+    """Why each block went or stayed, for ``newsbot extract --explain``."""
 
-    Same bytes, URL and headers always give the same record.
-    """
+    removed: list[Removal] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)
+    """(reason, text) for each body block, in order."""
+
+
+@dataclass
+class _Parsed:
+    page: Page
+    site: str | None
+    canonical: str | None
+    id: str
+
+
+def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> _Parsed:
+    """Decode and parse once, and fix the page's identity: site, canonical URL and record id."""
     if not body or not body.strip():
         raise ExtractionError("empty document")
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
     decoded = decode_html(body, lowered.get("content-type"))
     page = Page.from_tree(parse_html(decoded.text), url)
-    meta = read_metadata(page)
-
     site = site_of(url)
     canonical = _canonical(page, site)
     if site is None and canonical is not None:
         site = site_of(canonical)  # a saved file knows its site only from its canonical link
+    return _Parsed(page, site, canonical, url_id(canonical or url))
+
+
+def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str, str] | None = None) -> bool:
+    """Count one page's blocks into its site's template; False when nothing was learned
+    (a URL the store already counted, or a page with no site)."""
+    parsed = _parse(body, url, headers)
+    return templates.learn(parsed.site, parsed.id, (b.signature for b in template_blocks(parsed.page.tree)))
+
+
+def _remove_template_blocks(parsed: _Parsed, templates: TemplateStore) -> list[Removal]:
+    boilerplate = templates.boilerplate(parsed.site)
+    removed = []
+    for block in list(template_blocks(parsed.page.tree)) if boilerplate else ():
+        if block.signature in boilerplate and block.element.getparent() is not None:
+            removed.append(Removal(f"template:{block.signature}", block.text))
+            block.element.drop_tree()
+    return removed
+
+
+def _outside_main_text(tree: HtmlElement, blocks: list[Block]) -> list[Removal]:
+    """Page text the main-text step left out (navigation, sidebars, footers), for --explain."""
+    kept = fold(" ".join(b.text for b in blocks))
+    return [Removal("outside_main_text", b.text) for b in template_blocks(tree) if fold(b.text) not in kept]
+
+
+def extract(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    templates: TemplateStore | None = None,
+    trace: Trace | None = None,
+) -> Article:
+    """Turn one fetched page into an article record (fetch fields left empty).
+
+    With ``templates``, blocks the page's site template marks as boilerplate
+    are removed too (learning is :func:`learn`'s job). Same bytes, URL,
+    headers and template state always give the same record.
+    """
+    parsed = _parse(body, url, headers)
+    page, site, canonical = parsed.page, parsed.site, parsed.canonical
+    meta = read_metadata(page)
+    explain = trace is not None
+    trace = trace if trace is not None else Trace()
 
     # Metadata has read the intact tree; from here on it is cleaned in place.
     cleaned = page.tree
+    if templates is not None:
+        trace.removed += _remove_template_blocks(parsed, templates)
     if (body_el := cleaned.find("body")) is not None:
         unwrap_layout_tables(body_el)
-    clean_tree(cleaned)
+    trace.removed += clean_tree(cleaned)
     if body_el is not None:
         split_double_breaks(body_el)
         divs_to_paragraphs(body_el)
     links = LinkTexts(cleaned)
     names = site_names(meta.sitename, site)
-    blocks, _ = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links)
+    blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
         # trafilatura's fast path dumped the page, found nothing or stopped early: its full
         # cascade (readability/justext comparison) is worth the extra time on this page
-        retry, _ = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links)
+        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links)
         if _better_retry(blocks, retry):
-            blocks = retry
+            blocks, dropped = retry, retry_dropped
+    trace.removed += dropped
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
+    trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
+    if explain:
+        trace.removed += _outside_main_text(cleaned, blocks)
 
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
     drop_reason = article_verdict(blocks, links, meta.types, meta.published, canonical or url)
     return Article(
         url=url,
-        id=url_id(canonical or url),
+        id=parsed.id,
         canonical_url=canonical,
         site=site,
         title=meta.title,

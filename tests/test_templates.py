@@ -1,0 +1,152 @@
+"""Learned site templates: recurring blocks go, on a site no rule was written for."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsbot.extraction import TemplateStore, extract, learn
+from newsbot.extraction import templates as templates_module
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "fixtures" / "template_site"
+MANIFEST = json.loads((SITE / "manifest.json").read_text(encoding="utf-8"))
+PAGES = sorted(MANIFEST["articles"].items())
+NOISE = MANIFEST["noise"]
+# The paragraph that quotes a footer phrase inside a real sentence.
+QUOTING = "Our readers asked us to share the news as widely as possible, so tanysgrifiwch i'n cylchlythyr"
+
+
+def _page(name: str) -> bytes:
+    return (SITE / name).read_bytes()
+
+
+def _learn_all(store: TemplateStore, pages: list[tuple[str, dict]] = PAGES) -> None:
+    for name, expected in pages:
+        learn(_page(name), expected["url"], store)
+
+
+def test_rules_alone_keep_the_welsh_widget_and_footer() -> None:
+    """The noise is really beyond the rule tables: without a template it stays in every body."""
+    for name, expected in PAGES:
+        body = extract(_page(name), expected["url"]).body
+        assert [n for n in NOISE if n in body] == NOISE
+
+
+@pytest.mark.parametrize(("name", "expected"), PAGES)
+def test_template_removes_recurring_blocks_and_keeps_the_story(name: str, expected: dict) -> None:
+    store = TemplateStore()
+    _learn_all(store)
+    article = extract(_page(name), expected["url"], templates=store)
+    assert article.body.split("\n\n") == expected["body"]
+    assert [n for n in NOISE if n in article.body] == []
+
+
+def test_a_paragraph_quoting_boilerplate_stays() -> None:
+    store = TemplateStore()
+    _learn_all(store)
+    name, expected = next((n, e) for n, e in PAGES if any(QUOTING in p for p in e["body"]))
+    assert QUOTING in extract(_page(name), expected["url"], templates=store).body
+
+
+def test_template_applies_from_the_fourth_distinct_page() -> None:
+    store = TemplateStore()
+    _learn_all(store, PAGES[:3])
+    name, expected = PAGES[0]
+    assert "Cedwir pob hawl" in extract(_page(name), expected["url"], templates=store).body
+    _learn_all(store, PAGES[3:4])
+    assert "Cedwir pob hawl" not in extract(_page(name), expected["url"], templates=store).body
+
+
+def test_each_url_counts_once() -> None:
+    """Re-reading one page never makes its own text look like boilerplate."""
+    store = TemplateStore()
+    name, expected = PAGES[0]
+    assert learn(_page(name), expected["url"], store) is True
+    for _ in range(10):
+        assert learn(_page(name), expected["url"], store) is False
+    assert store.pages("fro-news.example") == 1
+    assert store.boilerplate("fro-news.example") == frozenset()
+    assert expected["body"][0] in extract(_page(name), expected["url"], templates=store).body
+
+
+def test_a_page_without_a_host_learns_nothing(tmp_path: Path) -> None:
+    store = TemplateStore()
+    bare = _page(PAGES[0][0]).replace(b'<link rel="canonical"', b'<link rel="alternate"')
+    assert learn(bare, (tmp_path / "page.html").as_uri(), store) is False
+    assert store.pages("fro-news.example") == 0
+
+
+def test_store_persists_in_the_state_directory(tmp_path: Path) -> None:
+    store = TemplateStore(tmp_path)
+    _learn_all(store)
+    learned = store.boilerplate("fro-news.example")
+    store.close()
+    assert (tmp_path / templates_module.FILE_NAME).is_file()
+    reopened = TemplateStore(tmp_path)
+    assert reopened.pages("fro-news.example") == len(PAGES)
+    assert reopened.boilerplate("fro-news.example") == learned != frozenset()
+
+
+def test_store_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templates_module, "MAX_SIGNATURES_PER_SITE", 50)
+    monkeypatch.setattr(templates_module, "MAX_URLS_PER_SITE", 20)
+    store = TemplateStore()
+    for page in range(60):
+        store.learn("big.example", f"url-{page}", [f"shared-{i}" for i in range(5)] + [f"page-{page}-{i}" for i in range(10)])
+    (signatures,) = store._db.execute("SELECT COUNT(*) FROM signatures").fetchone()
+    (urls,) = store._db.execute("SELECT COUNT(*) FROM pages").fetchone()
+    assert signatures <= 50 and urls <= 20
+    assert {f"shared-{i}" for i in range(5)} <= store.boilerplate("big.example")
+
+
+def test_fixture_site_articles_survive_their_own_template() -> None:
+    """On the Steppe Herald site every story stays exact once its template is learned."""
+    site = ROOT / "fixtures" / "site"
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    base = "http://127.0.0.1:8000"
+    pages = {path: (site / path).read_bytes().replace(b"__BASE__", base.encode()) for path in manifest["articles"]}
+    store = TemplateStore()
+    for path, body in pages.items():
+        learn(body, f"{base}/{path}", store)
+    assert store.pages("127.0.0.1") == len(pages)
+    for path, expected in manifest["articles"].items():
+        article = extract(pages[path], f"{base}/{path}", templates=store)
+        assert article.body.split("\n\n") == expected["body"], path
+
+
+def test_cli_state_learns_then_prints_cleaned(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    paths = [str(SITE / name) for name, _ in PAGES]
+    plain = subprocess.run([sys.executable, "-m", "newsbot.cli", "extract", *paths], capture_output=True, check=True)
+    learned = subprocess.run(
+        [sys.executable, "-m", "newsbot.cli", "extract", "--state", str(state), *paths], capture_output=True, check=True
+    )
+    plain_bodies = [json.loads(line)["body"] for line in plain.stdout.splitlines()]
+    learned_bodies = [json.loads(line)["body"] for line in learned.stdout.splitlines()]
+    assert all("Tywydd heddiw" in b for b in plain_bodies)
+    assert not any("Tywydd heddiw" in b for b in learned_bodies)
+    assert (state / templates_module.FILE_NAME).is_file()
+
+
+def test_cli_explain_names_rules_and_signatures(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    paths = [str(SITE / name) for name, _ in PAGES]
+    subprocess.run([sys.executable, "-m", "newsbot.cli", "extract", "--state", str(state), *paths], capture_output=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "newsbot.cli", "extract", "--state", str(state), "--explain", paths[0]],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    assert json.loads(run.stdout)["title"] == PAGES[0][1]["title"]
+    assert "removed [template:" in run.stderr and "Cedwir pob hawl" in run.stderr
+    assert f"kept [main text] {PAGES[0][1]['body'][1]}" in run.stderr
+    seed = ROOT / "fixtures" / "pages" / "seed_en.html"
+    run = subprocess.run([sys.executable, "-m", "newsbot.cli", "extract", "--explain", str(seed)], capture_output=True, text=True, check=True)
+    assert "removed [share_bar] ПОДЕЛИТЬСЯ" in run.stderr
+    assert "removed [read_also] Читайте также" in run.stderr
