@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from .extraction import ExtractionError, extract
+from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
 
 
 def _read_input(name: str) -> tuple[bytes, str]:
@@ -34,19 +34,50 @@ def _reason(err: Exception) -> str:
     return str(err)
 
 
+def _explain(name: str, trace: Trace) -> None:
+    """What went and what stayed, one line per block, on stderr (stdout stays JSON)."""
+    lines = [f"== {name}"]
+    lines += [f"removed [{r.rule}] {r.text}" for r in trace.removed if r.text]
+    lines += [f"kept [{reason}] {text}" for reason, text in trace.kept]
+    print("\n".join(lines), file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     if args.url and len(args.paths) != 1:
         print("newsbot extract: --url names the URL of a single input", file=sys.stderr)
         return 2
+    if args.paths.count("-") > 1:
+        print("newsbot extract: standard input can be read once", file=sys.stderr)
+        return 2
+    stdin: dict[str, tuple[bytes, str]] = {}
+
+    def load(name: str) -> tuple[bytes, str]:
+        # standard input can be read once: keep it for the second (--state) pass
+        if name == "-":
+            return stdin.setdefault(name, _read_input(name))
+        return _read_input(name)
+
+    templates = TemplateStore(args.state) if args.state else None
+    if templates is not None:
+        # learn from every input first, so each is printed cleaned with all that was learned
+        for name in args.paths:
+            try:
+                body, url = load(name)
+                learn(body, args.url or url, templates)
+            except (OSError, ExtractionError):
+                continue  # reported once, in the printing pass below
     failed = 0
     for name in args.paths:
+        trace = Trace() if args.explain else None
         try:
-            body, url = _read_input(name)
-            article = extract(body, args.url or url)
+            body, url = load(name)
+            article = extract(body, args.url or url, templates=templates, trace=trace)
         except (OSError, ExtractionError) as err:
             print(f"newsbot extract: {name}: {_reason(err)}", file=sys.stderr)
             failed += 1
             continue
+        if trace is not None:
+            _explain(name, trace)
         # Bytes, not print(): the output is UTF-8 whatever the locale says.
         sys.stdout.buffer.write(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
         sys.stdout.buffer.flush()
@@ -128,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print one JSON record per HTML file (.html, .html.gz or - for stdin)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--url", help="the page's URL (single input only); default file:// or stdin:")
+    p.add_argument("--state", metavar="DIR", help="state directory: learn site templates from the inputs, then apply them")
+    p.add_argument("--explain", action="store_true", help="on stderr, why each block was removed or kept")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("crawl", help="crawl configured sites or a start URL (feed, sitemap or section page) into JSONL")
