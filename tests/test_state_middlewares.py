@@ -119,6 +119,9 @@ def test_a_304_ends_the_request_and_is_counted(crawler) -> None:
         (f"{SITE}/rss.xml", RSS, True),
         (f"{SITE}/sitemap.xml.gz", gzip.compress(b'<?xml version="1.0"?><urlset></urlset>'), True),
         (f"{SITE}/world/", b"<!doctype html><html><body>section</body></html>", False),  # pages: always in full
+        # A sitemap index may stay the same while its children change: always in full.
+        (f"{SITE}/sitemap-index.xml", b'<?xml version="1.0"?><sitemapindex xmlns="x"></sitemapindex>', False),
+        (f"{SITE}/sm.xml.gz", gzip.compress(b'<?xml version="1.0"?><sm:sitemapindex></sm:sitemapindex>'), False),
     ],
 )
 def test_validators_are_found_for_feeds_and_sitemaps_only(crawler, url: str, body: bytes, kept: bool) -> None:

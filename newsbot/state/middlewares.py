@@ -6,6 +6,7 @@ Both are no-ops until a state pipeline has opened the crawl's state (see
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 CONDITIONAL = "newsbot_conditional"
 """Request meta key: validators from the store were sent with this request."""
 INDEX_KINDS = frozenset({"feed", "sitemap"})
+# The root element of a sitemap index, with or without a namespace prefix: it comes first in the document.
+_SITEMAP_INDEX = re.compile(rb"<(?:[\w.-]+:)?sitemapindex\b")
 # Worth a retry on the next run (and no 304 until then); any other 4xx is the page's final answer.
 TRANSIENT_STATUSES = frozenset({408, 425, 429})
 
@@ -58,22 +61,27 @@ class KnownArticleMiddleware:
                 yield obj
 
 
-def _is_index(response: Response) -> bool:
-    """A feed or sitemap, by content like the spider (a gzipped sitemap is sniffed after inflating its head)."""
-    head = response.body
+def _takes_validators(response: Response) -> bool:
+    """A feed or a sitemap of pages, by content like the spider (a gzipped one is sniffed after inflating its head).
+
+    Not a sitemap index: many are static lists of the same child sitemaps while the children
+    change, so a 304 there would hide every new article. It is fetched in full (it is small);
+    its children answer 304 themselves.
+    """
+    head = response.body[:SNIFF_BYTES]
     if gzip_magic_number(response):
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(response.body, SNIFF_BYTES)
         except zlib.error:
             return False
-    return sniff_kind(head) in INDEX_KINDS
+    return sniff_kind(head) in INDEX_KINDS and not _SITEMAP_INDEX.search(head)
 
 
 class ConditionalGetMiddleware:
     """Downloader middleware: ETag / Last-Modified for feeds and sitemaps, and the run's fetch failures.
 
-    Validators are stored only for feeds and sitemaps (sniffed by content), so pages
-    are always fetched in full. A 304 ends the request: nothing in the feed is new.
+    Validators are stored only for feeds and sitemaps of pages (sniffed by content), so
+    pages and sitemap indexes are always fetched in full. A 304 ends the request: nothing in the feed is new.
     Placed below RetryMiddleware (550), it sees final answers, not attempts.
     """
 
@@ -111,7 +119,7 @@ class ConditionalGetMiddleware:
         if response.status >= 400:
             transient = response.status >= 500 or response.status in TRANSIENT_STATUSES
             self.state.fetch_failed(request.url, f"http_{response.status}", transient)
-        elif response.status == 200 and _is_index(response):
+        elif response.status == 200 and _takes_validators(response):
             etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
             if etag or modified:
                 self.state.found_validators[request.url] = Validators(
