@@ -152,6 +152,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_eval(Path(args.corpus), json_path=Path(args.json) if args.json else None)
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from .reextract import run_reextract
+
+    return run_reextract([Path(name) for name in args.warcs], Path(args.output))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -189,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", metavar="DIR")
     p.add_argument("--json", default=None, metavar="PATH", help="also write the full report as JSON")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("reextract", help="rebuild records from a crawl's WARC captures with the current extractor")
+    p.add_argument("warcs", nargs="+", metavar="WARC", help="output/warc/<site>/<run-id>.warc.gz files")
+    p.add_argument("--output", required=True, metavar="DIR",
+                   help="where the JSONL goes (<DIR>/<site>/<date>/); never the crawl output")
+    p.set_defaults(func=cmd_reextract)
     return parser
 
 
