@@ -96,7 +96,7 @@ def format_summary(summary: Mapping[str, Any], path: Path) -> str:
         ("known, not fetched", counts["known_skipped"], ""),
         ("fetched again", sum(counts["refetched"].values()), _breakdown(counts["refetched"])),
         ("articles exported", counts["exported"], _breakdown({"new": counts["new"], "updated": counts["updated"]})),
-        ("duplicates", counts["duplicates"], ""),
+        ("duplicates", counts["duplicates"], _breakdown({"near-duplicates": counts.get("near_duplicates", 0)})),
         ("dropped", sum(counts["dropped"].values()), _breakdown(counts["dropped"])),
         ("errors", sum(counts["errors"].values()), _breakdown(counts["errors"])),
     ]

@@ -240,6 +240,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "new": stats.get("newsbot/exported/new", 0),
         "updated": stats.get("newsbot/exported/updated", 0),
         "duplicates": stats.get("newsbot/dropped/duplicate", 0),
+        "near_duplicates": stats.get("newsbot/near_duplicates", 0),
         "dropped": by_prefix("newsbot/dropped/"),
         "errors": by_prefix("newsbot/errors/"),
         "duration_s": stats.get("elapsed_time_seconds"),
