@@ -130,6 +130,15 @@ def test_validators_round_trip_by_normalized_url(store: StateStore) -> None:
     assert store.validators("https://news.example/rss.xml") == Validators('"def"', None)
 
 
+def test_fingerprints_keep_the_newest_and_load_oldest_first(store: StateStore) -> None:
+    assert store.fingerprints() == []
+    for n in range(1, 5):
+        store.save_fingerprint(f"id-{n}", bytes([n]) * 8, "id-1" if n > 1 else None, keep=3)
+    assert store.fingerprints() == [(f"id-{n}", bytes([n]) * 8, "id-1") for n in (2, 3, 4)]
+    store.save_fingerprint("id-2", b"edited", None, keep=3)  # an edited article becomes the newest
+    assert [row[0] for row in store.fingerprints()] == ["id-3", "id-4", "id-2"]
+
+
 def test_two_processes_share_one_store(store: StateStore, tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""

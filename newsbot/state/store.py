@@ -1,4 +1,5 @@
-"""The SQLite store of a state directory: exported articles and their URLs, feed validators, pending batches.
+"""The SQLite store of a state directory: exported articles and their URLs, feed validators, near-duplicate
+fingerprints, pending batches.
 
 Why SQLite (stdlib ``sqlite3``, WAL): one file, transactions that survive ``kill -9``,
 readers that never block the one writer, and several crawls of different sites may
@@ -51,6 +52,12 @@ CREATE TABLE IF NOT EXISTS validators (
     etag TEXT,
     last_modified TEXT,
     stored_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    id TEXT PRIMARY KEY,            -- the record id
+    signature BLOB NOT NULL,        -- its near-duplicate fingerprint (newsbot.fingerprint)
+    duplicate_of TEXT,              -- the first-seen article it repeats, if any
+    seq INTEGER NOT NULL            -- insertion order: the newest are kept and loaded, oldest first
 );
 CREATE TABLE IF NOT EXISTS pending_batches (
     path TEXT PRIMARY KEY,          -- the batch file once renamed into place
@@ -264,6 +271,30 @@ class StateStore:
                                                   stored_at = excluded.stored_at""",
                 [(normalize_url(url), v.etag, v.last_modified, utc_now()) for url, v in found.items()],
             )
+
+
+    # ------------------------------------------------------------ near-duplicate fingerprints
+
+    def save_fingerprint(self, id: str, signature: bytes, duplicate_of: str | None, keep: int) -> None:
+        """Remember an article's fingerprint as the newest; only the newest ``keep`` are kept.
+
+        Written at once, not with the batch: a fingerprint of an article a crash kept from
+        being exported is harmless, as the index never matches an article with itself.
+        """
+        with self._tx():
+            (seq,) = self._db.execute("SELECT IFNULL(MAX(seq), 0) + 1 FROM fingerprints").fetchone()
+            self._db.execute(
+                """INSERT INTO fingerprints (id, signature, duplicate_of, seq) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET signature = excluded.signature,
+                                                 duplicate_of = excluded.duplicate_of, seq = excluded.seq""",
+                (id, signature, duplicate_of, seq),
+            )
+            self._db.execute("DELETE FROM fingerprints WHERE seq <= ?", (seq - keep,))
+
+    def fingerprints(self) -> list[tuple[str, bytes, str | None]]:
+        """``(id, signature, duplicate_of)`` of the kept fingerprints, oldest first (as the index loads them)."""
+        rows = self._db.execute("SELECT id, signature, duplicate_of FROM fingerprints ORDER BY seq")
+        return [(row["id"], bytes(row["signature"]), row["duplicate_of"]) for row in rows]
 
 
 def _known(row: sqlite3.Row | None) -> Known | None:
