@@ -55,6 +55,12 @@ class Page:
     """Gold lead (``fixtures/pages`` layout only)."""
     must_not_contain: tuple[str, ...] = ()
     """Boilerplate that must not leak into title or body (``fixtures/pages`` layout only)."""
+    authors: tuple[str, ...] | None = None
+    """Gold authors (fundus layout); None where the gold has none, so the page is not scored on them."""
+    published: str | None = None
+    """Gold publishing date, ISO-like (fundus: ``YYYY-MM-DD HH:MM:SS+TZ``); None where the gold has none."""
+    topics: tuple[str, ...] | None = None
+    """Gold keywords, compared with the record's ``tags`` (fundus layout); None where the gold has none."""
 
     @property
     def half(self) -> Half | None:
@@ -97,6 +103,9 @@ def load_fundus(root: Path) -> list[Page]:
                 body=record["articleBody"],
                 encoding="utf-8",
                 publisher=f"{PurePosixPath(key).parent}/{record['publisher']}",
+                authors=_strings(record.get("authors")),
+                published=record.get("publishing_date") or None,
+                topics=_strings(record.get("topics")),
             )
             for key, record in sorted(index.items())
         ]
@@ -106,6 +115,10 @@ def load_fundus(root: Path) -> list[Page]:
     if missing:
         raise CorpusError(f"{root}: {len(missing)} indexed pages missing, e.g. {missing[0]}")
     return pages
+
+
+def _strings(value: list[str] | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value)
 
 
 def load_pages(root: Path) -> list[Page]:

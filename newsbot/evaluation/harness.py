@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from . import metric
 from .corpora import Corpus, Page, title_on_page
+from .fields import FieldSummary, score_fields, summarize_fields
 from .systems import SYSTEMS, Extracted, System
 
 WORKERS = 2
@@ -49,6 +50,8 @@ class SystemScore:
     """``fixtures/pages`` layout, systems that give a lead; else None."""
     leaked: list[str] | None
     """``must_not_contain`` strings found in title or body (``fixtures/pages`` layout); else None."""
+    fields: dict[str, bool | None]
+    """Metadata field -> hit, None where the page has no gold for it (see :mod:`.fields`)."""
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,20 @@ def score_page(page: Page) -> PageScore:
         document = system.prepare(page, html)
         run = timed_extract(system, document, page.url)
         got = run.extracted
-        title = got.title
-        if system.title is not None and run.error is None:
-            title = system.title(document, page.url)
+        meta = got.metadata
+        if system.metadata is not None and run.error is None:
+            meta = system.metadata(document, page.url)
+        fields = score_fields(meta, page)
         scores[system.name] = SystemScore(
             body=metric.score_body(got.body, page.body),
-            title_match=metric.title_matches(title, page.title),
+            title_match=bool(fields["title"]),
             seconds=run.seconds,
             error=run.error,
             missing=metric.unmatched_text(page.body, got.body),
             extra=metric.unmatched_text(got.body, page.body),
             lead_once=metric.lead_once(got.lead, got.body, page.lead) if fixture and system.leads else None,
-            leaked=metric.leaked(title, got.body, page.must_not_contain) if fixture else None,
+            leaked=metric.leaked(meta.title, got.body, page.must_not_contain) if fixture else None,
+            fields=fields,
         )
     return PageScore(page, title_on_page(html, page.title), scores)
 
@@ -97,6 +102,8 @@ class SystemSummary:
     """Time spent in the system's extraction calls (summed over workers)."""
     lead_once: float | None
     noise_free: float | None
+    fields: dict[str, FieldSummary]
+    """Metadata hit rates per field over the pages with gold for it."""
 
 
 def _share(flags: Sequence[bool | None]) -> float | None:
@@ -116,6 +123,7 @@ def summarize(pages: Sequence[PageScore], system: str) -> SystemSummary:
         seconds=sum(score.seconds for score in scores),
         lead_once=_share([score.lead_once for score in scores]),
         noise_free=_share([None if score.leaked is None else not score.leaked for score in scores]),
+        fields=summarize_fields([score.fields for score in scores]),
     )
 
 

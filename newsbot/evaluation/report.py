@@ -20,6 +20,12 @@ LEGEND = (
     f"F1<{LOW_F1}: pages under that page F1.  seconds: time in the extraction calls, summed over workers."
 )
 
+FIELDS_LEGEND = (
+    "authors, topics (against the record's tags): equal as sets after NFC, white-space collapse and case folding.\n"
+    "published: the same minute when both dates carry a time zone, else the same calendar day as written;  "
+    "published_instant: only pages whose gold carries a time zone, a hit needs a zone and the same minute."
+)
+
 
 def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
@@ -50,6 +56,14 @@ def _header(report: Report) -> list[str]:
             described.append(f"{part} half {len(pages)} pages / {len({p.publisher for p in pages})} publishers")
         lines.append("  split by publisher (first byte of sha256 even: check): " + ", ".join(described))
     return lines
+
+
+def _fields(report: Report) -> list[str]:
+    """Metadata hit rates on the whole corpus, fields without gold left out."""
+    rows = [["system", "field", "pages with gold", "hits", "rate"]]
+    for name, summary in report.summaries["all"].items():
+        rows += [[name, field, str(s.pages), str(s.hits), _num(s.rate)] for field, s in summary.fields.items() if s.pages]
+    return ["metadata fields, whole corpus:", *_table(rows), FIELDS_LEGEND]
 
 
 def _worst(report: Report) -> list[str]:
@@ -96,7 +110,7 @@ def render_text(report: Report) -> str:
     rows = [head]
     for name in report.summaries["all"]:
         rows += [_row(name, part, systems[name], fixture) for part, systems in report.summaries.items()]
-    sections = [_header(report), _table(rows), [LEGEND], _worst(report), _errors(report), _leaks(report)]
+    sections = [_header(report), _table(rows), [LEGEND], _fields(report), _worst(report), _errors(report), _leaks(report)]
     return "\n\n".join("\n".join(section) for section in sections if section)
 
 

@@ -9,13 +9,15 @@ import trafilatura
 
 from ..extraction import extract
 from .corpora import Page
+from .fields import Metadata
 
 
 @dataclass(frozen=True)
 class Extracted:
     body: str
-    title: str | None = None
     lead: str | None = None
+    metadata: Metadata = Metadata()
+    """Title, authors, date and tags, when the same call gives them."""
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,8 @@ class System:
     """The input the system is handed, made from the page's bytes before any timing starts."""
     extract: Callable[[str | bytes, str], Extracted]
     """The timed call: input and URL to body (and whatever else the system gives in the same call)."""
-    title: Callable[[str | bytes, str], str | None] | None = None
-    """An extra, untimed call for the title when ``extract`` does not give one."""
+    metadata: Callable[[str | bytes, str], Metadata] | None = None
+    """An extra, untimed call for title and metadata when ``extract`` does not give them."""
     leads: bool = False
     """Whether ``extract`` gives a lead at all (else lead scores do not apply)."""
 
@@ -46,7 +48,8 @@ def _newsbot_general(html: str | bytes, url: str) -> Extracted:
     """
     assert isinstance(html, bytes)
     article = extract(html, url)
-    return Extracted(article.body, article.title, article.lead)
+    metadata = Metadata(article.title, tuple(article.authors), article.published, tuple(article.tags))
+    return Extracted(article.body, article.lead, metadata)
 
 
 def _declared_text(page: Page, html: bytes) -> str | bytes:
@@ -58,12 +61,16 @@ def _trafilatura_body(html: str | bytes, url: str) -> Extracted:
     return Extracted(trafilatura.extract(html, url=url, include_comments=False) or "")
 
 
-def _trafilatura_title(html: str | bytes, url: str) -> str | None:
+def _trafilatura_metadata(html: str | bytes, url: str) -> Metadata:
+    """trafilatura's own metadata, read the way its output gives it: authors in one string joined by "; "."""
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
-    return document.title if document is not None else None
+    if document is None:
+        return Metadata()
+    authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
+    return Metadata(document.title, authors, document.date, tuple(document.tags or ()))
 
 
 NEWSBOT = System("newsbot", _raw, _newsbot_general, leads=True)
-BASELINE = System("trafilatura", _declared_text, _trafilatura_body, _trafilatura_title)
+BASELINE = System("trafilatura", _declared_text, _trafilatura_body, _trafilatura_metadata)
 """Plain trafilatura as the fundus README measured it (comments excluded): the same-run baseline."""
 SYSTEMS = (NEWSBOT, BASELINE)
