@@ -89,6 +89,15 @@ def _consent_regexes() -> tuple[re.Pattern[str], re.Pattern[str], int]:
     return words("cookie_words"), words("action_words"), data["max_chars"]
 
 
+@lru_cache(maxsize=1)
+def _social_regex() -> re.Pattern[str]:
+    return _alternation(load_patterns("social_embeds")["patterns"])
+
+
+def is_social_embed(text: str) -> bool:
+    return _social_regex().search(text) is not None
+
+
 def is_promo(text: str) -> bool:
     regex, limit = _promo_regex()
     return len(text) <= limit and regex.search(text) is not None
@@ -183,6 +192,15 @@ class LinkTexts:
         return self.headline_prefix(text) >= LINK_BLOCK_SHARE * len(fold(text))
 
 
+# "Read also: <headline>" lines are at most this long; longer text after a marker is prose.
+MAX_READ_ALSO_LINE_CHARS = 200
+
+
+def _after_colon(text: str, marker: str) -> bool:
+    """ "Les også: <headline>": a marker, a colon, then a headline-length line."""
+    return len(text) <= MAX_READ_ALSO_LINE_CHARS and fold(text)[len(marker) :].lstrip().startswith((":", "：", "–", "—"))
+
+
 def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | None:
     """Which block-level rule a text falls under, if any."""
     if links is not None and links.is_link_block(text):
@@ -195,10 +213,12 @@ def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | No
         return "credit_line"
     if is_byline(text):
         return "byline"
-    if len(text) < 40 and read_also_marker(text) is not None:
+    if (marker := read_also_marker(text)) is not None and (len(text) < 40 or _after_colon(text, marker)):
         return "read_also"
     if is_promo(text):
         return "promo"
+    if is_social_embed(text):
+        return "social_embed"
     if is_consent(text):
         return "consent"
     return None
