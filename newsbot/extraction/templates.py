@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ MIN_SHARE = 0.5
 # Bounds that keep the store (and memory) flat however many pages and sites a crawl sees.
 MAX_SIGNATURES_PER_SITE = 4000
 MAX_URLS_PER_SITE = 5000
+# Sites whose boilerplate sets stay in memory (least recently used go first).
+CACHED_SITES = 256
 # Text longer than this is story text whatever its position: never a template block.
 MAX_BLOCK_CHARS = 600
 FILE_NAME = "templates.sqlite3"
@@ -98,7 +101,7 @@ class TemplateStore:
                                                    PRIMARY KEY (site, signature));
             """
         )
-        self._boilerplate: dict[str, frozenset[str]] = {}
+        self._boilerplate: OrderedDict[str, frozenset[str]] = OrderedDict()
 
     def close(self) -> None:
         self._db.close()
@@ -142,11 +145,15 @@ class TemplateStore:
         """Signatures the site's template says are boilerplate (empty before MIN_PAGES pages)."""
         if not site:
             return frozenset()
-        if site not in self._boilerplate:
-            pages = self.pages(site)
-            if pages < MIN_PAGES:
-                return frozenset()
-            need = max(MIN_PAGES - 1, int(MIN_SHARE * min(pages, MAX_URLS_PER_SITE) + 0.999))
-            rows = self._db.execute("SELECT signature FROM signatures WHERE site = ? AND pages >= ?", (site, need))
-            self._boilerplate[site] = frozenset(r[0] for r in rows)
-        return self._boilerplate[site]
+        if site in self._boilerplate:
+            self._boilerplate.move_to_end(site)
+            return self._boilerplate[site]
+        pages = self.pages(site)
+        if pages < MIN_PAGES:
+            return frozenset()
+        need = max(MIN_PAGES - 1, int(MIN_SHARE * min(pages, MAX_URLS_PER_SITE) + 0.999))
+        rows = self._db.execute("SELECT signature FROM signatures WHERE site = ? AND pages >= ?", (site, need))
+        learned = self._boilerplate[site] = frozenset(r[0] for r in rows)
+        if len(self._boilerplate) > CACHED_SITES:
+            self._boilerplate.popitem(last=False)
+        return learned
