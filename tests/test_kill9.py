@@ -30,7 +30,7 @@ NEWSBOT = Path(sys.executable).parent / "newsbot"
 ARTICLES = set(json.loads((FIXTURE_SITE / "manifest.json").read_text(encoding="utf-8"))["articles"])
 KILLS = 20
 KILLS_PER_ROUND = 5
-COMMIT_DELAY = 0.2
+COMMIT_DELAY = 0.1
 # Small batches: many commits, so many windows to be killed in.
 SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0, "NEWSBOT_BATCH_SIZE": 2, "LOG_LEVEL": "WARNING"}
 CRAWL_TIMEOUT = 90
@@ -74,7 +74,7 @@ def kill_at(proc: subprocess.Popen[bytes], moment: str, root: Path, rng: random.
     """SIGKILL the crawl at ``moment``; False if it finished first."""
     deadline = time.monotonic() + CRAWL_TIMEOUT
     if moment == "random":
-        wait_until(proc, lambda: False, time.monotonic() + rng.uniform(0.5, 6.0))
+        wait_until(proc, lambda: False, time.monotonic() + rng.uniform(0.3, 4.0))
     elif moment == "before_rename":
         wait_until(proc, lambda: bool(temp_files(root)), deadline)
     else:
