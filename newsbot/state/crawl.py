@@ -93,7 +93,7 @@ class CrawlState:
             return
         assert self.crawler.spider is not None
         self.sites = crawl_sites(self.crawler.spider)
-        for name in self.sites:  # in sorted order, so two crawls of overlapping site lists cannot deadlock
+        for name in self.sites:  # a crawl of several sites holds all their locks, or refuses
             lock = SiteLock(self.state_dir, name)
             try:
                 lock.acquire(holder=f"run {self.run_id}")
