@@ -26,7 +26,6 @@ from newsbot.sites import (
     shipped_sites,
     site_for_url,
 )
-from newsbot.sites.hints import hinted_page
 
 REPO = Path(__file__).resolve().parent.parent
 FUNDUS = REPO.parent / "shared" / "corpora" / "fundus"
@@ -108,8 +107,7 @@ def records(page: Page, hints: Hints) -> tuple[Article, Article]:
     """The page's record without and with the site's hints."""
     html = page.read_html()
     headers = {"content-type": f"text/html; charset={page.encoding}"} if page.encoding else None
-    body, hinted_headers = hinted_page(html, headers, hints)
-    return extract(html, page.url, headers), extract(body, page.url, hinted_headers)
+    return extract(html, page.url, headers), extract(html, page.url, headers, hints=hints)
 
 
 @pytest.mark.parametrize("name", sorted(SITES))

@@ -12,11 +12,12 @@ from .. import __version__
 from .blocks import LinkTexts, body_blocks, drop_noise, place_lead, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
+from .hints import Hints, apply_hints
 from .metadata import detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, Block, content_hash
-from .templates import TemplateStore, template_blocks
 from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
+from .templates import TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict
 
@@ -119,13 +120,15 @@ def extract(
     headers: Mapping[str, str] | None = None,
     *,
     templates: TemplateStore | None = None,
+    hints: Hints | None = None,
     trace: Trace | None = None,
 ) -> Article:
     """Turn one fetched page into an article record (fetch fields left empty).
 
     With ``templates``, blocks the page's site template marks as boilerplate
-    are removed too (learning is :func:`learn`'s job). Same bytes, URL,
-    headers and template state always give the same record.
+    are removed too (learning is :func:`learn`'s job); with ``hints`` (a site
+    config's), the site's content root and drop selectors apply first. Same
+    bytes, URL, headers, hints and template state always give the same record.
     """
     parsed = _parse(body, url, headers)
     page, site, canonical = parsed.page, parsed.site, parsed.canonical
@@ -135,6 +138,8 @@ def extract(
 
     # Metadata has read the intact tree; from here on it is cleaned in place.
     cleaned = page.tree
+    if hints:
+        apply_hints(cleaned, hints)
     if templates is not None:
         trace.removed += _remove_template_blocks(parsed, templates)
     if (body_el := cleaned.find("body")) is not None:

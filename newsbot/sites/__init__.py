@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from cssselect import HTMLTranslator, SelectorError
+from cssselect import SelectorError
 
+from ..extraction.hints import Hints, css_to_xpath
 from ..extraction.urls import normalize_url, site_of
 
 SITES_DIR = Path(__file__).parent
@@ -67,19 +68,6 @@ def pattern_target(url: str) -> str:
     """
     parts = urlsplit(normalize_url(url))
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
-
-
-@dataclass(frozen=True)
-class Hints:
-    """Extraction hints, kept as data until the core reads them (``newsbot.sites.hints`` applies them)."""
-
-    content_root: tuple[str, ...] = ()
-    """CSS selectors; the first that matches is the article's container, the rest of <body> is boilerplate."""
-    drop: tuple[str, ...] = ()
-    """CSS selectors of boilerplate the generic rules miss."""
-
-    def __bool__(self) -> bool:
-        return bool(self.content_root or self.drop)
 
 
 @dataclass(frozen=True)
@@ -159,15 +147,6 @@ def _regex(value: Any, where: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=256)
-def css_to_xpath(css: str) -> str:
-    """The XPath 1.0 of an HTML CSS selector (cssselect, as parsel uses it); SelectorError when it is not one.
-
-    >>> css_to_xpath("p:contains('Subscribe')")
-    "descendant-or-self::p[contains(., 'Subscribe')]"
-    """
-    return HTMLTranslator().css_to_xpath(css)
-
-
 def _css(value: Any, where: str) -> str:
     text = _str(value, where)
     try:

@@ -1,12 +1,11 @@
-"""Extraction hints applied to small hand-written pages: content root, drops, metadata kept, bytes round trip."""
+"""Extraction hints (newsbot.extraction.hints) on a small hand-written page: content root, drops, metadata kept."""
 
 from __future__ import annotations
 
 import lxml.html
 
-from newsbot.extraction import extract
-from newsbot.sites import Hints
-from newsbot.sites.hints import apply_hints, hinted_page
+from newsbot.extraction import Hints, extract
+from newsbot.extraction.hints import apply_hints
 
 PAGE = """<!DOCTYPE html><html><head><title>Harbour reopens</title></head><body>
 stray body text
@@ -57,13 +56,6 @@ def test_drop_removes_elements_but_keeps_the_text_after_them() -> None:
 
 
 def test_structured_metadata_survives_the_content_root() -> None:
-    body, headers = hinted_page(PAGE.encode(), None, Hints(content_root=("article.story",)))
-    assert extract(body, "https://news.example/world/harbour", headers).authors == ["Jane Doe"]
-
-
-def test_hinted_page_is_utf8_whatever_the_page_was() -> None:
-    cp1251 = '<html><head><meta charset="windows-1251"><title>Гавань</title></head><body><p>Гавань открылась</p></body></html>'
-    body, headers = hinted_page(cp1251.encode("cp1251"), {"Content-Type": "text/html; charset=windows-1251"}, Hints())
-    assert headers == {"content-type": "text/html; charset=utf-8"}
-    assert "Гавань открылась".encode() in body
-    assert body.startswith(b"<!DOCTYPE html>")
+    article = extract(PAGE.encode(), "https://news.example/world/harbour", hints=Hints(content_root=("article.story",)))
+    assert article.authors == ["Jane Doe"]
+    assert "Most read" not in article.body and "Fishing boats returned in the morning." in article.body

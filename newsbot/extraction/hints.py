@@ -1,20 +1,40 @@
-"""A site's extraction hints applied to a page, ahead of the extraction core.
+"""Per-site extraction hints (from a site config) applied to the parsed tree, before the generic rules.
 
-The core does not take hints yet. :func:`apply_hints` is the tree step it can call
-after parsing; :func:`hinted_page` wraps it for callers that only have bytes (the
-per-site tests, which check that a site's hints never make its record worse).
+A hint is data: CSS selectors for the article's container and for boilerplate
+the generic rules miss. A root selector that matches nothing is skipped:
+templates change, and the whole page beats no page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 
-from lxml import etree
+from cssselect import HTMLTranslator
 from lxml.html import HtmlElement
 
-from ..extraction.decode import decode_html
-from ..extraction.page import parse_html
-from . import Hints, css_to_xpath
+
+@dataclass(frozen=True)
+class Hints:
+    """Extraction hints of one site."""
+
+    content_root: tuple[str, ...] = ()
+    """CSS selectors; the first that matches is the article's container, the rest of <body> is boilerplate."""
+    drop: tuple[str, ...] = ()
+    """CSS selectors of boilerplate the generic rules miss."""
+
+    def __bool__(self) -> bool:
+        return bool(self.content_root or self.drop)
+
+
+@lru_cache(maxsize=1024)
+def css_to_xpath(css: str) -> str:
+    """The XPath 1.0 of an HTML CSS selector (cssselect, as parsel uses it); SelectorError when it is not one.
+
+    >>> css_to_xpath("p:contains('Subscribe')")
+    "descendant-or-self::p[contains(., 'Subscribe')]"
+    """
+    return HTMLTranslator().css_to_xpath(css)
 
 
 def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
@@ -51,12 +71,3 @@ def apply_hints(tree: HtmlElement, hints: Hints) -> None:
         for element in _outermost(tree.xpath(css_to_xpath(css))):
             if element.getparent() is not None:  # <html> itself cannot go
                 element.drop_tree()  # keeps the tail text, which belongs to the parent
-
-
-def hinted_page(body: bytes, headers: Mapping[str, str] | None, hints: Hints) -> tuple[bytes, dict[str, str]]:
-    """The page with ``hints`` applied, as UTF-8 bytes and headers that say so."""
-    content_type = {k.lower(): v for k, v in (headers or {}).items()}.get("content-type")
-    tree = parse_html(decode_html(body, content_type).text)
-    apply_hints(tree, hints)
-    html = etree.tostring(tree, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
-    return html.encode("utf-8"), {"content-type": "text/html; charset=utf-8"}
