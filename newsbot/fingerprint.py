@@ -28,7 +28,8 @@ from datasketch.hashfunc import sha1_hash32
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from .pipelines import _drop
+from .pipelines import drop_item
+from .state.crawl import CrawlState
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -247,29 +248,48 @@ class NearDuplicatePipeline:
     """Marks each article that repeats an earlier one with ``duplicate_of``, or drops it (setting
     ``NEWSBOT_NEAR_DUPLICATES``: ``mark``, the default, keeps every story's copies in the output
     so no article is lost silently; ``drop`` exports only the first-seen; ``off`` disables this).
+
+    With a crawl's state store, the index starts from the fingerprints earlier runs kept and
+    keeps each new one, so a copy is recognised across runs too.
     """
 
-    def __init__(self, stats: StatsCollector, mode: str, index: NearDuplicateIndex | None = None) -> None:
+    def __init__(
+        self, stats: StatsCollector, mode: str, index: NearDuplicateIndex | None = None, state: CrawlState | None = None
+    ) -> None:
         if mode not in NEAR_DUPLICATE_MODES:
             raise ValueError(f"NEWSBOT_NEAR_DUPLICATES must be one of {', '.join(NEAR_DUPLICATE_MODES)}; got {mode!r}")
         self.stats = stats
         self.mode = mode
         self.index = index or NearDuplicateIndex()
+        self.state = state
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NearDuplicatePipeline:
         mode = crawler.settings.get("NEWSBOT_NEAR_DUPLICATES", "mark")
         if mode == "off":
             raise NotConfigured("NEWSBOT_NEAR_DUPLICATES is off")
-        return cls(crawler.stats, mode)
+        # a bare Scrapy project without newsbot's state settings keeps the index for one run only
+        state = CrawlState.of(crawler) if crawler.settings.get("NEWSBOT_STATE_DIR") else None
+        return cls(crawler.stats, mode, state=state)
+
+    def open_spider(self) -> None:
+        if self.state is not None:
+            self.state.open()
+            if self.state.store is not None:
+                self.index.load(self.state.store.fingerprints())
 
     def process_item(self, item: Any) -> Any:
         record = ItemAdapter(item)
-        original = self.index.check_and_add(record.get("id") or record["url"], record.get("body") or "")
+        article_id = record.get("id") or record["url"]
+        original = self.index.check_and_add(article_id, record.get("body") or "")
+        if self.state is not None and self.state.store is not None:
+            signature = self.index.signature_of(article_id)
+            if signature is not None:
+                self.state.store.save_fingerprint(article_id, signature, original, keep=self.index.max_entries)
         if original is not None:
             self.stats.inc_value("newsbot/near_duplicates")
             logger.debug("%s repeats %s", record["url"], original)
             if self.mode == "drop":
-                raise _drop(self.stats, "near_duplicate")
+                raise drop_item(self.stats, "near_duplicate")
         record["duplicate_of"] = original
         return item

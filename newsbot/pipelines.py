@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,12 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from .exporters import BatchWriter, run_summary_path, write_json
-from .extraction import Article, ExtractionError, extract
+from .extraction import Article, ExtractionError, TemplateStore, extract
 from .extraction.urls import url_id
 from .policy import reservation_reason
+from .sites import SiteConfig, shipped_sites
 from .state.crawl import LOCKED, CrawlState
+from .state.templates import templates_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -31,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
-    """Page -> Article through the extraction core; unreadable pages are skipped and counted.
+    """Page -> Article through the extraction core, with the crawl's learned templates and the
+    page's site hints; unreadable pages are skipped and counted.
 
     A page whose publisher reserved it (robots noindex/noarchive/noai, TDM-Reservation; see
     :mod:`newsbot.policy`) is dropped with that reason first, unless NEWSBOT_RESPECT_ROBOTS_META is off.
@@ -40,20 +44,31 @@ class ExtractPipeline:
     one site's politeness rate; move it to a process pool if crawls ever get CPU-bound.
     """
 
-    def __init__(self, stats: StatsCollector, respect_reservations: bool = True) -> None:
+    def __init__(
+        self,
+        stats: StatsCollector,
+        respect_reservations: bool = True,
+        templates: TemplateStore | None = None,
+        sites: Mapping[str, SiteConfig] | None = None,
+    ) -> None:
         self.stats = stats
         self.respect_reservations = respect_reservations
+        self.templates = templates
+        self.sites = sites or {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.stats, crawler.settings.getbool("NEWSBOT_RESPECT_ROBOTS_META"))
+        settings = crawler.settings
+        return cls(crawler.stats, settings.getbool("NEWSBOT_RESPECT_ROBOTS_META"), templates_of(crawler), shipped_sites())
 
     def process_item(self, item: Page) -> Article:
         page = ItemAdapter(item)
         if self.respect_reservations and (reason := reservation_reason(page["headers"], page["body"])):
-            raise _drop(self.stats, reason)
+            raise drop_item(self.stats, reason)
         try:
-            article = extract(page["body"], page["url"], page["headers"])
+            config = self.sites.get(page.get("source") or "")
+            hints = config.hints if config is not None else None
+            article = extract(page["body"], page["url"], page["headers"], templates=self.templates, hints=hints)
         except ExtractionError as err:
             self.stats.inc_value("newsbot/errors/extraction")
             logger.warning("Skipped %s: %s", page["url"], err)
@@ -67,7 +82,7 @@ class ExtractPipeline:
         )
 
 
-def _drop(stats: StatsCollector, reason: str) -> DropItem:
+def drop_item(stats: StatsCollector, reason: str) -> DropItem:
     """Count a drop by reason; the log line stays at DEBUG because drops are the normal case."""
     stats.inc_value(f"newsbot/dropped/{reason}")
     return DropItem(reason, log_level="DEBUG")
@@ -86,11 +101,11 @@ class ValidatePipeline:
     def process_item(self, item: Any) -> Any:
         record = ItemAdapter(item)
         if not record.get("is_article"):
-            raise _drop(self.stats, record.get("drop_reason") or "not_article")
+            raise drop_item(self.stats, record.get("drop_reason") or "not_article")
         if not (record.get("title") or "").strip():
-            raise _drop(self.stats, "no_title")
+            raise drop_item(self.stats, "no_title")
         if not (record.get("body") or "").strip():
-            raise _drop(self.stats, "empty_body")
+            raise drop_item(self.stats, "empty_body")
         return item
 
 
@@ -112,7 +127,7 @@ class DedupPipeline:
         if record.get("id"):
             keys.add(record["id"])
         if keys & self.seen:
-            raise _drop(self.stats, "duplicate")
+            raise drop_item(self.stats, "duplicate")
         self.seen |= keys
         return item
 
@@ -145,11 +160,11 @@ class StatePipeline:
             return item
         if record.get("content_hash") == known.content_hash:
             self.state.touch(record, known.version)
-            raise _drop(self.stats, "unchanged")
+            raise drop_item(self.stats, "unchanged")
         upgraded = record.get("extractor_version") != known.extractor_version
         if upgraded and not self.state.says_changed(known, self.state.lastmod_of(record)):
             self.state.touch(record, known.version)
-            raise _drop(self.stats, "extractor_upgrade")
+            raise drop_item(self.stats, "extractor_upgrade")
         record["version"] = known.version + 1
         return item
 

@@ -57,14 +57,20 @@ DEPTH_LIMIT = 8
 
 # Order matters: extract -> validate -> deduplicate (this run) -> state (earlier runs, version) -> export
 ITEM_PIPELINES = {
+    "newsbot.warc.WarcCapturePipeline": 50,  # raw page kept before anything can drop it
     "newsbot.pipelines.ExtractPipeline": 100,
     "newsbot.pipelines.ValidatePipeline": 200,
     "newsbot.pipelines.DedupPipeline": 300,
     "newsbot.pipelines.StatePipeline": 350,
+    "newsbot.fingerprint.NearDuplicatePipeline": 375,  # only what is about to be exported is fingerprinted
     "newsbot.pipelines.ExportPipeline": 400,
 }
 # State store (newsbot.state): known articles are not requested again, after depth checks (900) drop theirs
-SPIDER_MIDDLEWARES = {"newsbot.state.middlewares.KnownArticleMiddleware": 600}
+SPIDER_MIDDLEWARES = {
+    "newsbot.state.middlewares.KnownArticleMiddleware": 600,
+    # Learn each page into its site's template; hold a new site's first pages until it is ready
+    "newsbot.state.templates.TemplateHoldMiddleware": 650,
+}
 # Conditional GET for feeds and sitemaps; below RetryMiddleware (550), so it sees final answers, not attempts
 DOWNLOADER_MIDDLEWARES = {"newsbot.state.middlewares.ConditionalGetMiddleware": 540}
 # Non-articles and duplicates are the normal case: counted in stats, not warned about
@@ -82,6 +88,11 @@ NEWSBOT_STATE_DIR = "state"
 # Known articles first seen less than this many hours ago are fetched again every run (fresh stories
 # get corrected); 0 = only when a feed or sitemap dates them newer
 NEWSBOT_REVISIT_HOURS = 0.0
+# Learn each site's template (recurring blocks are boilerplate) in the state folder and apply it
+NEWSBOT_TEMPLATES = True
+# The same story under several URLs or sites: "mark" sets duplicate_of (no article lost silently),
+# "drop" exports only the first seen, "off" turns the check off
+NEWSBOT_NEAR_DUPLICATES = "mark"
 # Seconds slept inside each batch commit (before the rename, before marking exported): crash tests only
 NEWSBOT_COMMIT_DELAY = 0.0
 

@@ -212,3 +212,19 @@ def test_pipeline_off_and_unknown_modes(crawler_for) -> None:
         NearDuplicatePipeline.from_crawler(crawler_for("off"))
     with pytest.raises(ValueError, match="NEWSBOT_NEAR_DUPLICATES"):
         NearDuplicatePipeline.from_crawler(crawler_for("delete"))
+
+
+def test_pipeline_recognises_a_copy_across_runs(tmp_path) -> None:
+    """Fingerprints go into the state store, so tomorrow's copy of today's story is marked too."""
+    from test_pipelines import make_crawler
+
+    first = make_crawler(tmp_path)
+    pipeline = NearDuplicatePipeline.from_crawler(first)
+    pipeline.open_spider()
+    assert pipeline.process_item(record("a", STORY))["duplicate_of"] is None
+    pipeline.state.close()
+    second = make_crawler(tmp_path)
+    pipeline = NearDuplicatePipeline.from_crawler(second)
+    pipeline.open_spider()
+    assert pipeline.process_item(record("b", STORY))["duplicate_of"] == "a"
+    pipeline.state.close()

@@ -150,3 +150,26 @@ def test_cli_explain_names_rules_and_signatures(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "newsbot.cli", "extract", "--explain", str(seed)], capture_output=True, text=True, check=True)
     assert "removed [share_bar] ПОДЕЛИТЬСЯ" in run.stderr
     assert "removed [read_also] Читайте также" in run.stderr
+
+
+def test_crawl_holds_first_pages_and_exports_all_cleaned_once(tmp_path: Path) -> None:
+    """A real crawl of the template site on 127.0.0.1: the first pages wait for the template, then
+    every article is exported once, all of them without the Welsh chrome."""
+    from newsbot.fixture_site import serve
+
+    output, newsbot = tmp_path / "out", Path(sys.executable).parent / "newsbot"
+    with serve(SITE) as server:
+        result = subprocess.run(
+            [str(newsbot), "crawl", f"{server.base_url}/index.html", "--output", str(output), "--state", str(tmp_path / "state"),
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=90,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(line) for path in sorted(output.rglob("*.jsonl")) for line in path.read_text().splitlines()]
+    by_title = {r["title"]: r for r in records}
+    assert len(records) == len(by_title) == len(PAGES)
+    for _, expected in PAGES:
+        assert by_title[expected["title"]]["body"].split("\n\n") == expected["body"]
+    stats = json.loads(next((output / "runs").glob("*.json")).read_text())["stats"]
+    assert stats["newsbot/templates/held"] >= 3  # the index page and the first articles waited
+    assert (tmp_path / "state" / templates_module.FILE_NAME).is_file()

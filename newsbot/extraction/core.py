@@ -98,6 +98,10 @@ def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str,
     return templates.learn(parsed.site, parsed.id, (b.signature for b in template_blocks(parsed.page.tree)))
 
 
+# Verdicts after which a page's template removal is undone: it took the story, not the chrome.
+TEMPLATE_EMPTIED = frozenset({"empty_body", "too_short"})
+
+
 def _remove_template_blocks(parsed: _Parsed, templates: TemplateStore) -> list[Removal]:
     boilerplate = templates.boilerplate(parsed.site)
     removed = []
@@ -140,8 +144,8 @@ def extract(
     cleaned = page.tree
     if hints:
         apply_hints(cleaned, hints)
-    if templates is not None:
-        trace.removed += _remove_template_blocks(parsed, templates)
+    from_template = _remove_template_blocks(parsed, templates) if templates is not None else []
+    trace.removed += from_template
     if (body_el := cleaned.find("body")) is not None:
         unwrap_layout_tables(body_el)
     trace.removed += clean_tree(cleaned)
@@ -166,6 +170,13 @@ def extract(
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
     drop_reason = article_verdict(blocks, links, meta.types, meta.published, canonical or url)
+    if from_template and drop_reason in TEMPLATE_EMPTIED:
+        # the "template" is the story itself (pages of one text under many URLs): never let it eat the article
+        retry = Trace() if explain else None
+        article = extract(body, url, headers, hints=hints, trace=retry)
+        if trace is not None and retry is not None:
+            trace.removed, trace.kept = retry.removed, retry.kept
+        return article
     return Article(
         url=url,
         id=parsed.id,
