@@ -36,13 +36,13 @@ def parse_html(text: str) -> HtmlElement:
 
 
 def _flatten_jsonld(data: Any) -> list[dict[str, Any]]:
-    """Every object of a JSON-LD script, @graph members and nested lists included."""
+    """Every object of a JSON-LD script: @graph members, nested lists and a WebPage's mainEntity included."""
     if isinstance(data, list):
         return [obj for item in data for obj in _flatten_jsonld(item)]
     if not isinstance(data, dict):
         return []
-    graph = data.get("@graph")
-    return [data, *_flatten_jsonld(graph)] if graph is not None else [data]
+    nested = [value for key in ("@graph", "mainEntity") if (value := data.get(key)) is not None]
+    return [data, *(obj for value in nested for obj in _flatten_jsonld(value))]
 
 
 def jsonld_types(obj: dict[str, Any]) -> set[str]:
