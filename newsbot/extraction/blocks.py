@@ -98,6 +98,18 @@ def is_social_embed(text: str) -> bool:
     return _social_regex().search(text) is not None
 
 
+@lru_cache(maxsize=1)
+def _caption_regex() -> tuple[re.Pattern[str], int]:
+    data = load_patterns("captions")
+    starters = sorted({s for ss in data["starters"].values() for s in ss}, key=len, reverse=True)
+    return re.compile(rf"^(?:{'|'.join(map(re.escape, starters))})(?!\w)", re.IGNORECASE), data["max_chars"]
+
+
+def is_caption(text: str) -> bool:
+    regex, limit = _caption_regex()
+    return len(text) <= limit and regex.match(text) is not None
+
+
 def is_promo(text: str) -> bool:
     regex, limit = _promo_regex()
     return len(text) <= limit and regex.search(text) is not None
@@ -219,6 +231,8 @@ def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | No
         return "promo"
     if is_social_embed(text):
         return "social_embed"
+    if is_caption(text):
+        return "caption"
     if is_consent(text):
         return "consent"
     return None
