@@ -1,8 +1,9 @@
-"""The ``newsbot`` command: extract, crawl, demo and eval, over the same core pieces."""
+"""The ``newsbot`` command: extract, crawl, sites, demo, eval and reextract, over the same core pieces."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
+from .sites import SiteConfigError, select_sites, shipped_sites, site_for_url
 
 
 def _read_input(name: str) -> tuple[bytes, str]:
@@ -57,6 +59,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             return stdin.setdefault(name, _read_input(name))
         return _read_input(name)
 
+    sites = shipped_sites()
     templates = TemplateStore(args.state) if args.state else None
     if templates is not None:
         # learn from every input first, so each is printed cleaned with all that was learned
@@ -71,7 +74,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         trace = Trace() if args.explain else None
         try:
             body, url = load(name)
-            article = extract(body, args.url or url, templates=templates, trace=trace)
+            url = args.url or url
+            # a page of a configured site gets that site's hints and name, as in a crawl
+            config = site_for_url(url, sites.values())
+            article = extract(body, url, templates=templates, hints=config.hints if config else None, trace=trace)
+            article = dataclasses.replace(article, source=config.name if config else None)
         except (OSError, ExtractionError) as err:
             print(f"newsbot extract: {name}: {_reason(err)}", file=sys.stderr)
             failed += 1
@@ -105,7 +112,6 @@ def _since(value: str) -> str:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from .crawl import run_crawl
-    from .sites import SiteConfigError, select_sites, shipped_sites
 
     if args.start is None and args.site is None:
         print("newsbot crawl: give a start URL, --site NAME or --site all", file=sys.stderr)
@@ -121,8 +127,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_sites(args: argparse.Namespace) -> int:
     """One line per site file: the names ``--site`` takes, what each crawls from, in which language."""
-    from .sites import SiteConfigError, shipped_sites
-
     try:
         sites = shipped_sites()
     except SiteConfigError as err:

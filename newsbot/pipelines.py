@@ -19,6 +19,7 @@ from scrapy.exceptions import DropItem
 from .exporters import BatchWriter, run_summary_path, write_json
 from .extraction import Article, ExtractionError, TemplateStore, extract
 from .extraction.urls import url_id
+from .items import Page
 from .policy import reservation_reason
 from .sites import SiteConfig, shipped_sites
 from .state.crawl import LOCKED, CrawlState
@@ -27,8 +28,6 @@ from .state.templates import templates_of
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-
-    from .items import Page
 
 logger = logging.getLogger(__name__)
 
@@ -66,20 +65,27 @@ class ExtractPipeline:
         if self.respect_reservations and (reason := reservation_reason(page["headers"], page["body"])):
             raise drop_item(self.stats, reason)
         try:
-            config = self.sites.get(page.get("source") or "")
-            hints = config.hints if config is not None else None
-            article = extract(page["body"], page["url"], page["headers"], templates=self.templates, hints=hints)
+            return page_record(item, self.templates, self.sites)
         except ExtractionError as err:
             self.stats.inc_value("newsbot/errors/extraction")
             logger.warning("Skipped %s: %s", page["url"], err)
             raise DropItem(f"extraction failed: {err}", log_level="DEBUG") from err
-        return dataclasses.replace(
-            article,
-            requested_url=page["requested_url"],
-            fetched_at=page["fetched_at"],
-            http_status=page["status"],
-            source=page.get("source"),
-        )
+
+
+def page_record(
+    page: Page, templates: TemplateStore | None = None, sites: Mapping[str, SiteConfig] | None = None
+) -> Article:
+    """A fetched page as its record: the core's article with the page's site hints, plus the
+    fetch fields and the site config's name. The one way a crawl and ``reextract`` make records."""
+    config = (sites or {}).get(page.source or "")
+    article = extract(page.body, page.url, page.headers, templates=templates, hints=config.hints if config else None)
+    return dataclasses.replace(
+        article,
+        requested_url=page.requested_url,
+        fetched_at=page.fetched_at,
+        http_status=page.status,
+        source=page.source,
+    )
 
 
 def drop_item(stats: StatsCollector, reason: str) -> DropItem:

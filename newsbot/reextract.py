@@ -10,14 +10,15 @@ a page the old extractor rejected may be an article to the new one.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import settings
 from .exporters import BatchWriter, new_run_id
-from .extraction import ExtractionError, extract
+from .extraction import ExtractionError
+from .pipelines import page_record
+from .sites import shipped_sites
 from .warc import WARC_FOLDER, WarcError, read_pages
 
 
@@ -47,19 +48,12 @@ def run_reextract(warcs: Sequence[Path], output: Path) -> int:
         try:
             for page in read_pages(warc):
                 try:
-                    article = extract(page.body, page.url, page.headers)
+                    record = page_record(page, sites=shipped_sites())
                 except ExtractionError as err:
                     # The crawl skipped these too (newsbot/errors/extraction): reported, not a failure.
                     print(f"newsbot reextract: {warc}: {page.url}: {err}", file=sys.stderr)
                     skipped += 1
                     continue
-                record = dataclasses.replace(
-                    article,
-                    requested_url=page.requested_url,
-                    fetched_at=page.fetched_at,
-                    http_status=page.status,
-                    source=page.source,
-                )
                 writer.add(record.to_dict())
                 records += 1
         except WarcError as err:
