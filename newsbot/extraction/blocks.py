@@ -73,7 +73,8 @@ def body_blocks(body: _Element | None) -> list[Block]:
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    """One regex of lowercase patterns, matched against lowercased text (much faster than IGNORECASE)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 @lru_cache(maxsize=1)
@@ -94,30 +95,37 @@ def _social_regex() -> re.Pattern[str]:
     return _alternation(load_patterns("social_embeds")["patterns"])
 
 
+# An embedded post is a tweet-length text plus its signature.
+MAX_EMBED_CHARS = 800
+
+
 def is_social_embed(text: str) -> bool:
-    return _social_regex().search(text) is not None
+    return len(text) <= MAX_EMBED_CHARS and _social_regex().search(text.lower()) is not None
 
 
 @lru_cache(maxsize=1)
 def _caption_regex() -> tuple[re.Pattern[str], int]:
     data = load_patterns("captions")
     starters = sorted({s for ss in data["starters"].values() for s in ss}, key=len, reverse=True)
-    return re.compile(rf"^(?:{'|'.join(map(re.escape, starters))})(?!\w)", re.IGNORECASE), data["max_chars"]
+    return re.compile(rf"^(?:{'|'.join(map(re.escape, starters))})(?!\w)"), data["max_chars"]
 
 
 def is_caption(text: str) -> bool:
     regex, limit = _caption_regex()
-    return len(text) <= limit and regex.match(text) is not None
+    return len(text) <= limit and regex.match(text.lower()) is not None
 
 
 def is_promo(text: str) -> bool:
     regex, limit = _promo_regex()
-    return len(text) <= limit and regex.search(text) is not None
+    return len(text) <= limit and regex.search(text.lower()) is not None
 
 
 def is_consent(text: str) -> bool:
     cookie, action, limit = _consent_regexes()
-    return len(text) <= limit and cookie.search(text) is not None and action.search(text) is not None
+    if len(text) > limit:
+        return False
+    low = text.lower()
+    return cookie.search(low) is not None and action.search(low) is not None
 
 
 @lru_cache(maxsize=1)
@@ -156,7 +164,7 @@ def site_names(sitename: str | None, site: str | None) -> set[str]:
 
 def is_credit_line(text: str, names: set[str]) -> bool:
     regex, limit = _credit_regex()
-    return len(text) <= limit and (bool(regex.search(text)) or fold(text) in names)
+    return len(text) <= limit and (bool(regex.search(text.lower())) or fold(text) in names)
 
 
 _TIME_OR_YEAR = re.compile(r"(?<!\d)\d{1,2}[:時]\d{2}(?!\d)|(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -225,7 +233,9 @@ def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | No
         return "credit_line"
     if is_byline(text):
         return "byline"
-    if (marker := read_also_marker(text)) is not None and (len(text) < 40 or _after_colon(text, marker)):
+    if len(text) <= MAX_READ_ALSO_LINE_CHARS and (marker := read_also_marker(text)) is not None and (
+        len(text) < 40 or _after_colon(text, marker)
+    ):
         return "read_also"
     if is_promo(text):
         return "promo"
