@@ -69,7 +69,8 @@ def _has_story_text(el: HtmlElement) -> bool:
         if block.tag == "div" and len(block):
             continue  # only leaf divs stand for paragraphs
         if len(text_of(block)) >= STORY_PARAGRAPH_CHARS and _link_share(block) < 0.5:
-            return True
+            if next(block.iterancestors("a"), None) is None:  # a teaser card's text inside a link is no story
+                return True
     return False
 
 
