@@ -139,6 +139,18 @@ class WarcCapture:
         fh.flush()  # to the OS: a killed process loses nothing already written
         return path
 
+    def write_page(self, page: Page) -> Path:
+        """Append a page as the spider handed it over: the one place that maps its fields to :meth:`write`."""
+        return self.write(
+            page.url,
+            page.status,
+            page.headers,
+            page.body,
+            page.fetched_at,
+            requested_url=page.requested_url,
+            source=page.source,
+        )
+
     def _open(self, path: Path) -> tuple[IO[bytes], WARCWriter]:
         make_dirs(path.parent)
         fh = open(path, "xb")  # run ids are unique: an existing file is another run's, never ours to extend
@@ -257,15 +269,7 @@ class WarcCapturePipeline:
         if self.capture is None:
             self.capture = WarcCapture(self.root, self._run_id())
         try:
-            self.capture.write(
-                item.url,
-                item.status,
-                item.headers,
-                item.body,
-                item.fetched_at,
-                requested_url=item.requested_url,
-                source=item.source,
-            )
+            self.capture.write_page(item)
         except OSError as err:
             self.stats.inc_value("newsbot/errors/warc")
             logger.error("WARC capture of %s failed: %s", item.url, err)

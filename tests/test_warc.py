@@ -27,15 +27,7 @@ def pages() -> list[Page]:
 def capture(root: Path, pages: list[Page], run_id: str = RUN) -> None:
     with WarcCapture(root, run_id) as warc:
         for page in pages:
-            warc.write(
-                page.url,
-                page.status,
-                page.headers,
-                page.body,
-                page.fetched_at,
-                requested_url=page.requested_url,
-                source=page.source,
-            )
+            warc.write_page(page)
 
 
 def test_every_page_reads_back_as_it_was_written(tmp_path: Path, pages: list[Page]) -> None:
