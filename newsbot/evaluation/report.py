@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from .harness import PageScore, Report, SystemSummary
+from .harness import PageScore, Report, SystemScore, SystemSummary
 from .metric import LOW_F1
 from .systems import NEWSBOT
 
@@ -82,24 +83,25 @@ def _worst(report: Report) -> list[str]:
     return lines
 
 
-def _errors(report: Report) -> list[str]:
+def _page_notes(report: Report, heading: str, note: Callable[[SystemScore], str | None]) -> list[str]:
+    """Per system, a ``heading`` (formatted with ``name`` and ``count``) over the pages ``note`` says something about."""
     lines = []
     for name in report.summaries["all"]:
-        failed = [(p.page.key, p.systems[name].error) for p in report.pages if p.systems[name].error]
-        if failed:
-            lines.append(f"{name} raised on {len(failed)} page(s) (scored as empty predictions):")
-            lines += [f"  {key}: {error}" for key, error in failed]
+        noted = [(p.page.key, text) for p in report.pages if (text := note(p.systems[name])) is not None]
+        if noted:
+            lines.append(heading.format(name=name, count=len(noted)))
+            lines += [f"  {key}: {text}" for key, text in noted]
     return lines
+
+
+def _errors(report: Report) -> list[str]:
+    heading = "{name} raised on {count} page(s) (scored as empty predictions):"
+    return _page_notes(report, heading, lambda s: s.error or None)
 
 
 def _leaks(report: Report) -> list[str]:
-    lines = []
-    for name in report.summaries["all"]:
-        noisy = [(p.page.key, p.systems[name].leaked) for p in report.pages if p.systems[name].leaked]
-        if noisy:
-            lines.append(f"{name} let boilerplate through on {len(noisy)} page(s):")
-            lines += [f"  {key}: " + " | ".join(strings) for key, strings in noisy]
-    return lines
+    heading = "{name} let boilerplate through on {count} page(s):"
+    return _page_notes(report, heading, lambda s: " | ".join(s.leaked) if s.leaked else None)
 
 
 def render_text(report: Report) -> str:
