@@ -43,9 +43,14 @@ class Removal:
     text: str
 
 
+# Typographic quotes and apostrophes compare equal to plain ones: a heading repeating the
+# title with "’" where the meta title has "'" is still the title.
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"'})
+
+
 def fold(text: str) -> str:
-    """Comparison form: NFKC, case-folded, white space collapsed, edge punctuation stripped."""
-    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    """Comparison form: NFKC, quotes plain, case-folded, white space collapsed, edge punctuation stripped."""
+    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip().casefold()
     return text.strip(_EDGE_PUNCTUATION)
 
 
