@@ -34,6 +34,7 @@ from . import __version__
 from .exporters import make_dirs, new_run_id, site_folder
 from .extraction.urls import site_of
 from .items import Page
+from .policy import reservation_reason
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -243,13 +244,15 @@ class WarcCapturePipeline:
     """Keeps every raw page, before extraction, in this run's WARC files (see :class:`WarcCapture`).
 
     Put it before ``ExtractPipeline``. A write error is logged and counted, and the page goes on:
-    losing the raw copy must not lose the article.
+    losing the raw copy must not lose the article. A page its publisher reserved (noarchive,
+    noai, TDM-Reservation …; :mod:`newsbot.policy`) is not archived while reservations are respected.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.root = Path(crawler.settings["NEWSBOT_OUTPUT_DIR"])
+        self.respect_reservations = crawler.settings.getbool("NEWSBOT_RESPECT_ROBOTS_META", True)
         self.capture: WarcCapture | None = None
 
     @classmethod
@@ -266,6 +269,8 @@ class WarcCapturePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
+        if self.respect_reservations and reservation_reason(item.headers, item.body):
+            return item  # the extract pipeline drops it with its reason
         if self.capture is None:
             self.capture = WarcCapture(self.root, self._run_id())
         try:

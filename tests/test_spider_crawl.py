@@ -17,6 +17,7 @@ import pytest
 
 from newsbot.cli import main
 from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
+from newsbot.warc import read_pages
 
 NEWSBOT = Path(sys.executable).parent / "newsbot"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0"]
@@ -136,3 +137,6 @@ def test_reserved_pages_are_not_exported_unless_switched_off(reserved_site: str,
     reasons = {key.rpartition("/")[2]: n for key, n in stats.items() if key.startswith("newsbot/dropped/robots_") or key.endswith("/tdm_reservation")}
     expected = {"robots_noindex": 1, "robots_noai": 1, "robots_noarchive": 1, "tdm_reservation": 1}
     assert reasons == (expected if respect else {})
+    archived = {page.url.split("/", 3)[3] for path in (tmp_path / "out" / "warc").rglob("*.warc.gz") for page in read_pages(path)}
+    reserved = {path.lstrip("/") for path, (_, _, free) in RESERVED_SITE.items() if not free}
+    assert archived & reserved == (set() if respect else reserved)  # a reserved page is not archived either
