@@ -284,6 +284,27 @@ def drop_noise(
     return kept, removed
 
 
+# Author bio boxes close a story: a short block among the last few that starts with an author's name.
+BIO_TAIL_BLOCKS = 3
+MAX_BIO_CHARS = 600
+
+
+def drop_author_bios(blocks: list[Block], authors: list[str]) -> tuple[list[Block], list[Removal]]:
+    """ "Jane Doe is a senior reporter who …" at the end of a story is the author box, not the story."""
+    names = [fold(a) for a in authors if len(a) >= 5]
+    if not names or len(blocks) <= BIO_TAIL_BLOCKS:
+        return blocks, []
+    cut = len(blocks) - BIO_TAIL_BLOCKS
+    kept, removed = blocks[:cut], []
+    for block in blocks[cut:]:
+        key = fold(block.text)
+        if len(block.text) <= MAX_BIO_CHARS and any(key.startswith(n) and key[len(n) : len(n) + 1] in " ,(" for n in names):
+            removed.append(Removal("author_bio", block.text))
+        else:
+            kept.append(block)
+    return kept, removed
+
+
 def _matches_teaser(text: str, teaser: str) -> bool:
     """Same text, or the teaser is the text cut short with an ellipsis."""
     a, b = fold(text), fold(teaser)

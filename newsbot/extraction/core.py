@@ -9,7 +9,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from .. import __version__
-from .blocks import LinkTexts, body_blocks, drop_noise, place_lead, site_names
+from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_noise, place_lead, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .hints import Hints, apply_hints
@@ -161,7 +161,8 @@ def extract(
         retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links)
         if _better_retry(blocks, retry):
             blocks, dropped = retry, retry_dropped
-    trace.removed += dropped
+    blocks, bios = drop_author_bios(blocks, meta.authors)
+    trace.removed += dropped + bios
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
     trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
     if explain:
