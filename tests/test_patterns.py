@@ -1,0 +1,296 @@
+"""The pattern tables in newsbot/extraction/patterns/: each loads, documents itself, and does its job.
+
+Every table gets a behavioural test through the function that uses it. The
+tracking_params table is exercised by tests/test_urls.py (every listed
+parameter dropped from URLs), so it is only listed here, not tested twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import lxml.html
+import pytest
+from lxml.html import HtmlElement
+
+from newsbot.extraction.blocks import (
+    is_byline,
+    is_caption,
+    is_consent,
+    is_credit_line,
+    is_promo,
+    is_social_embed,
+    site_names,
+)
+from newsbot.extraction.clean import clean_tree, text_of
+from newsbot.extraction.patterns import PATTERN_DIR, load_patterns
+from newsbot.extraction.structure import split_double_breaks
+
+# Tables whose entries are regular expressions (the rest are literal words and phrases).
+REGEX_TABLES = {"promos", "credits", "social_embeds"}
+# Every table and where its behaviour is tested; a new table without a test fails the suite.
+TESTED_TABLES = {
+    "share_labels", "read_also", "promos", "widgets", "credits", "consent", "bylines", "social_embeds", "captions",
+    "tracking_params",  # tests/test_urls.py
+}
+TABLES = sorted(p.stem for p in PATTERN_DIR.glob("*.json"))
+
+STORY = (
+    "The regional council approved the new budget on Tuesday after a debate that lasted well into the night, "
+    "with most members backing the plan to repair bridges."
+)
+STORY_2 = (
+    "Opposition members said the repairs should have started years ago and asked the council to publish "
+    "a full list of the bridges that need work before the winter."
+)
+
+
+def _page(body: str) -> HtmlElement:
+    return lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+
+
+def _body_text(tree: HtmlElement) -> str:
+    return text_of(tree.find("body"))
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+def test_every_table_has_a_behaviour_test() -> None:
+    assert set(TABLES) == TESTED_TABLES
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_table_loads_and_says_why(name: str) -> None:
+    raw = json.loads((PATTERN_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    assert isinstance(raw.get("_why"), str) and len(raw["_why"]) > 20
+    loaded = load_patterns(name)
+    assert loaded and not any(key.startswith("_") for key in loaded)
+    entries = _strings(loaded)
+    assert entries and all(entries)
+    if name not in REGEX_TABLES:  # literal phrases; a regex may end in a meaningful space
+        assert all(s.strip() == s for s in entries)
+
+
+@pytest.mark.parametrize("name", sorted(REGEX_TABLES))
+def test_regex_tables_compile(name: str) -> None:
+    patterns = _strings(load_patterns(name)["patterns"])
+    assert patterns
+    for pattern in patterns:
+        re.compile(pattern)
+
+
+# --- share_labels: clean_tree --------------------------------------------------
+
+SHARE_LABELS = {
+    "en": "Share", "ru": "Поделиться", "kk": "Бөлісу", "uk": "Поділитися", "de": "Teilen", "fr": "Partager",
+    "es": "Compartir", "it": "Condividi", "pt": "Compartilhar", "tr": "Paylaş", "ar": "شارك", "zh": "分享",
+}
+
+
+def test_share_labels_cover_twelve_languages() -> None:
+    assert set(load_patterns("share_labels")["labels"]) == set(SHARE_LABELS)
+
+
+@pytest.mark.parametrize(("language", "label"), sorted(SHARE_LABELS.items()))
+def test_share_bar_is_removed_in_every_language(language: str, label: str) -> None:
+    sentence = "Officials urged residents to share the warning and posted it on <a href='/fb'>Facebook</a> too."
+    tree = _page(
+        f"<article><h1>Budget approved</h1>"
+        f"<div class='tools'><span>{label}</span> <a href='/f'>Facebook</a> <a href='/t'>Twitter</a> <a href='/w'>WhatsApp</a></div>"
+        f"<p>{STORY}</p><p>{sentence}</p></article>"
+    )
+    removed = clean_tree(tree)
+    text = _body_text(tree)
+    assert [r.rule for r in removed] == ["share_bar"]
+    assert label not in text and "Twitter" not in text and "WhatsApp" not in text
+    assert STORY in text
+    assert "to share the warning and posted it on Facebook too." in text
+
+
+def test_share_label_alone_in_a_sentence_stays() -> None:
+    tree = _page(f"<p>{STORY}</p><p>Readers can <b>share</b> their own photos of the bridges with the council.</p>")
+    assert clean_tree(tree) == []
+    assert "Readers can share their own photos" in _body_text(tree)
+
+
+# --- read_also: clean_tree -------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", ["Read also:", "Читайте также:", "Lesen Sie auch:", "Lire aussi :", "Lee también:", "Ayrıca okuyun:"])
+def test_read_also_box_between_two_text_runs_goes_and_the_runs_stay_apart(marker: str) -> None:
+    tree = _page(
+        f"<div id='story'>{STORY}"
+        f"<div><strong>{marker}</strong> <a href='/other'>Storm closes the northern mountain pass for a week</a></div>"
+        f"{STORY_2}</div>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["read_also"]
+    assert "northern mountain pass" not in _body_text(tree)
+    story = tree.get_element_by_id("story")
+    split_double_breaks(story)
+    assert [p.text_content() for p in story.iter("p")] == [STORY, STORY_2]
+
+
+def test_marker_heading_and_its_headline_list_go() -> None:
+    tree = _page(
+        f"<article><p>{STORY}</p><h3>Читайте также</h3>"
+        "<ul><li><a href='/1'>Storm closes the northern mountain pass</a></li>"
+        "<li><a href='/2'>New school opens in the old town hall</a></li></ul>"
+        f"<p>{STORY_2}</p></article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["read_also", "read_also"]
+    text = _body_text(tree)
+    assert "Читайте также" not in text and "mountain pass" not in text and "school opens" not in text
+    assert STORY in text and STORY_2 in text
+
+
+def test_a_sentence_starting_like_a_marker_stays() -> None:
+    sentence = "Related to the budget, the council also voted to rename the main square after a local poet."
+    tree = _page(f"<p>{STORY}</p><p>{sentence}</p>")
+    assert clean_tree(tree) == []
+    assert sentence in _body_text(tree)
+
+
+# --- widgets: clean_tree ------------------------------------------------------------
+
+
+def test_exchange_rate_and_weather_widgets_go() -> None:
+    tree = _page(
+        "<header><div class='w'><h4>Курсы валют</h4><ul><li>USD 450.12</li><li>EUR 490.30</li></ul></div></header>"
+        f"<article><p>{STORY}</p></article>"
+        "<footer><div class='w'><div>Weather</div><span>Almaty +12°C, cloudy</span></div></footer>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["widget", "widget"]
+    text = _body_text(tree)
+    assert "USD" not in text and "Almaty" not in text
+    assert STORY in text
+
+
+def test_weather_subheading_inside_a_story_stays() -> None:
+    tree = _page(f"<article><p>{STORY}</p><h2>Weather</h2><p>{STORY_2}</p></article>")
+    assert clean_tree(tree) == []
+    assert tree.find(".//h2").text == "Weather"
+
+
+# --- promos: is_promo ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Join us on Telegram for breaking news",
+        "Subscribe to our newsletter and get the day's news every morning",
+        "Подписывайтесь на наш Telegram-канал",
+        "Telegram-ға жазылыңыз!",
+        "Folgen Sie uns auf Instagram",
+        "Suivez-nous sur Facebook et Twitter",
+        "Síguenos en X",
+        "Bizi takip edin",
+        "تابعونا على تويتر",
+    ],
+)
+def test_promo_lines_are_promos(text: str) -> None:
+    assert is_promo(text)
+
+
+def test_story_text_mentioning_telegram_is_no_promo() -> None:
+    assert not is_promo("The minister announced his resignation in a Telegram post on Sunday evening.")
+    long = (
+        "Several hours before the announcement, the ministry told journalists to subscribe to our newsletter page "
+        "on Telegram, a spokesman said, but the channel was later deleted and no one at the ministry would explain "
+        "who had set it up or why it had been used to announce the resignation."
+    )
+    assert len(long) > load_patterns("promos")["max_chars"]
+    assert not is_promo(long)
+
+
+# --- credits: is_credit_line ---------------------------------------------------------------
+
+
+def test_credit_lines() -> None:
+    names = site_names("Tengrinews.kz", "en.tengrinews.kz")
+    assert is_credit_line("Source: Reuters", names)
+    assert is_credit_line("Фото: Иван Петров", names)
+    assert is_credit_line("Источник : ТАСС", names)
+    assert is_credit_line("© 2024 All rights reserved", names)
+    assert is_credit_line("Tengrinews", names)  # the site's brand label alone
+    assert is_credit_line("Tengrinews.kz", names)
+    assert not is_credit_line("The source of the leak remains unknown, officials said.", names)
+    assert not is_credit_line("Photographers gathered outside the court on Monday.", names)
+
+
+# --- consent: is_consent ----------------------------------------------------------------------
+
+
+def test_consent_prompts() -> None:
+    assert is_consent("We use cookies to improve your experience. Accept all")
+    assert is_consent("Wir verwenden Cookies. Akzeptieren")
+    assert is_consent("Externer Inhalt: Ein Klick für mehr Informationen")
+    assert not is_consent("The bakery sold cookies at the village fair.")
+    assert not is_consent("The council will accept the offer on Monday.")
+
+
+# --- bylines: is_byline ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("By Jane Doe", True),
+        ("By Jane Doe and John Smith", True),
+        ("Автор: Иван Петров", True),
+        ("Von Max Mustermann und Erika Musterfrau", True),
+        ("Par Jean Dupont", True),
+        ("By the way", False),
+        ("By the way, the council never voted on the plan.", False),
+        ("By Tuesday the river had risen by two metres", False),
+        ("Jane Doe", False),
+    ],
+)
+def test_bylines(text: str, expected: bool) -> None:
+    assert is_byline(text) is expected
+
+
+# --- social_embeds: is_social_embed ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What a day at the summit! pic.twitter.com/Ab12Cd", True),
+        ("Great news for the city. — Jane Doe (@janedoe) May 3, 2024", True),
+        ("View this post on Instagram", True),
+        ("A post shared by NASA (@nasa)", True),
+        ("The mayor wrote on Twitter that the bridge would reopen in May.", False),
+    ],
+)
+def test_social_embeds(text: str, expected: bool) -> None:
+    assert is_social_embed(text) is expected
+
+
+# --- captions: is_caption -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pictured: the damaged bridge after the flood", True),
+        ("На фото: президент на встрече с журналистами", True),
+        ("Im Bild: Der neue Bahnhof", True),
+        ("Pictures from the scene show a damaged bridge.", False),
+        ("In the photograph he holds, the bridge is still intact.", False),
+    ],
+)
+def test_captions(text: str, expected: bool) -> None:
+    assert is_caption(text) is expected
