@@ -1,0 +1,188 @@
+"""Blocks: extracted body to typed blocks, block-level noise rules, lead placement, author bios."""
+
+from __future__ import annotations
+
+import lxml.etree
+import lxml.html
+
+from newsbot.extraction.blocks import LinkTexts, body_blocks, drop_author_bios, drop_noise, place_lead
+from newsbot.extraction.record import Block
+
+P1 = "The regional council approved the new budget on Tuesday after a debate that lasted well into the night."
+P2 = "Opposition members said the repairs should have started years ago and asked for a full list of bridges."
+P3 = "The first works are planned for the spring, when the river is low enough for the crews to reach the piers."
+
+
+def _pairs(blocks: list[Block]) -> list[tuple[str, str]]:
+    return [(b.type, b.text) for b in blocks]
+
+
+def _never_shown(text: str) -> int:
+    return 0
+
+
+# --- body_blocks ---------------------------------------------------------------
+
+
+def test_trafilatura_xml_body_becomes_typed_blocks() -> None:
+    body = lxml.etree.fromstring(
+        "<body><head rend='h2'>The vote</head><p>Members <hi rend='#b'>voted</hi>\n  for   it.</p>"
+        "<quote>It is a good day.</quote><list><item>Roads</item><item>Bridges</item></list>"
+        "<table><row><cell>Year</cell><cell>Budget</cell></row><row><cell/><cell/></row>"
+        "<row><cell>2024</cell><cell>1.2 bn</cell></row></table><p>  </p></body>"
+    )
+    assert _pairs(body_blocks(body)) == [
+        ("heading", "The vote"),
+        ("paragraph", "Members voted for it."),
+        ("quote", "It is a good day."),
+        ("list_item", "Roads"),
+        ("list_item", "Bridges"),
+        ("table", "Year | Budget\n2024 | 1.2 bn"),
+    ]
+
+
+def test_readability_html_body_is_walked_into() -> None:
+    body = lxml.html.fromstring(
+        "<div><div>Intro text<p>First paragraph.</p><h2>Sub-heading</h2>"
+        "<ul><li>One</li><li>Two</li></ul>Loose text after the list.</div><div>Leaf div text.</div></div>"
+    )
+    assert _pairs(body_blocks(body)) == [
+        ("paragraph", "Intro text"),
+        ("paragraph", "First paragraph."),
+        ("heading", "Sub-heading"),
+        ("list_item", "One"),
+        ("list_item", "Two"),
+        ("paragraph", "Loose text after the list."),
+        ("paragraph", "Leaf div text."),
+    ]
+
+
+def test_no_body_no_blocks() -> None:
+    assert body_blocks(None) == []
+
+
+# --- drop_noise -------------------------------------------------------------------
+
+
+def test_title_repeat_and_exact_duplicate_go() -> None:
+    blocks = [Block("heading", "Council Approves “Budget”"), Block("paragraph", P1), Block("paragraph", P2), Block("paragraph", P1)]
+    kept, removed = drop_noise(blocks, 'Council approves "budget"', set())
+    assert [b.text for b in kept] == [P1, P2]
+    assert [(r.rule, r.text) for r in removed] == [("title", "Council Approves “Budget”"), ("duplicate", P1)]
+
+
+def test_near_copy_behind_a_dateline_prefix_goes() -> None:
+    blocks = [Block("paragraph", P1), Block("paragraph", P2), Block("paragraph", f"Neuss · {P1}")]
+    kept, removed = drop_noise(blocks, None, set())
+    assert [b.text for b in kept] == [P1, P2]
+    assert [r.rule for r in removed] == ["duplicate"]
+
+
+def test_a_long_paragraph_quoting_an_earlier_short_one_stays() -> None:
+    short = "The vote was close."  # below the near-copy length: quoting it is no copy
+    longer = f"{short} Nine members voted for the plan, eight against, and two did not take part."
+    kept, _ = drop_noise([Block("paragraph", short), Block("paragraph", longer)], None, set())
+    assert [b.text for b in kept] == [short, longer]
+
+
+def test_datelines_credits_and_link_blocks_go() -> None:
+    tree = lxml.html.document_fromstring(
+        "<html><body><a href='/x'>Storm closes the northern mountain pass</a><a href='/m'>Menu</a></body></html>"
+    )
+    blocks = [
+        Block("paragraph", "13 October 2015, 18:12"),
+        Block("paragraph", P1),
+        Block("paragraph", "Storm closes the northern mountain pass"),
+        Block("paragraph", "Source: Reuters"),
+        Block("paragraph", "Example Times"),
+        Block("paragraph", "Menu"),
+        Block("paragraph", P2),
+    ]
+    kept, removed = drop_noise(blocks, None, {"example times"}, LinkTexts(tree))
+    assert [b.text for b in kept] == [P1, "Menu", P2]  # "Menu" is too short to count as a headline link
+    assert [r.rule for r in removed] == ["dateline", "link_block", "credit_line", "credit_line"]
+
+
+def test_story_sentences_with_years_are_no_datelines() -> None:
+    text = "In 2015 the bridge was closed for repairs that took more than three years to finish."
+    kept, removed = drop_noise([Block("paragraph", text)], None, set())
+    assert [b.text for b in kept] == [text] and removed == []
+
+
+# --- place_lead ----------------------------------------------------------------------
+
+
+def test_description_equal_to_first_paragraph_is_the_lead() -> None:
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    assert place_lead(blocks, [P1], _never_shown) == (blocks, P1)
+
+
+def test_description_shown_outside_the_body_is_inserted_first() -> None:
+    teaser = "A long night in the council ends with money for the bridges."
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    new, lead = place_lead(blocks, [teaser], lambda text: 1 if text == teaser else 0)
+    assert lead == teaser
+    assert _pairs(new) == [("paragraph", teaser), ("paragraph", P1), ("paragraph", P2)]
+
+
+def test_description_not_shown_on_the_page_is_no_lead() -> None:
+    teaser = "A long night in the council ends with money for the bridges."
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    assert place_lead(blocks, [teaser], _never_shown) == (blocks, None)
+
+
+def test_description_cut_with_an_ellipsis_matches_the_first_paragraph() -> None:
+    teaser = "The regional council approved the new budget on Tuesday after a…"
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    assert place_lead(blocks, [teaser], _never_shown) == (blocks, P1)
+
+
+def test_description_copied_from_further_down_is_no_lead() -> None:
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    assert place_lead(blocks, [P2], lambda text: 1) == (blocks, None)
+
+
+def test_first_paragraph_shown_twice_is_the_lead() -> None:
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    assert place_lead(blocks, [], lambda text: 2 if text == P1 else 1) == (blocks, P1)
+    assert place_lead(blocks, [], lambda text: 1) == (blocks, None)
+
+
+def test_lead_that_runs_on_inside_a_later_paragraph_is_none() -> None:
+    blocks = [Block("paragraph", P1), Block("paragraph", f"{P1} Nine members voted for it.")]
+    assert place_lead(blocks, [P1], lambda text: 2) == (blocks, None)
+
+
+def test_one_word_kicker_is_never_a_lead() -> None:
+    blocks = [Block("paragraph", "Analysis"), Block("paragraph", P1)]
+    assert place_lead(blocks, ["Analysis"], lambda text: 5) == (blocks, None)
+
+
+def test_heading_first_is_not_taken_as_lead() -> None:
+    blocks = [Block("heading", P1), Block("paragraph", P2)]
+    assert place_lead(blocks, [], lambda text: 2) == (blocks, None)
+
+
+# --- drop_author_bios ---------------------------------------------------------------------
+
+
+def test_author_bio_at_the_end_goes() -> None:
+    bio = "Jane Doe is a senior reporter covering energy and transport."
+    blocks = [Block("paragraph", t) for t in (P1, P2, P3, bio, "Jane Doe (@janedoe) writes every Friday.")]
+    kept, removed = drop_author_bios(blocks, ["Jane Doe", "John Smith"])
+    assert [b.text for b in kept] == [P1, P2, P3]
+    assert [(r.rule, r.text) for r in removed] == [("author_bio", bio), ("author_bio", "Jane Doe (@janedoe) writes every Friday.")]
+
+
+def test_author_name_early_in_the_story_or_as_a_prefix_stays() -> None:
+    early = "Jane Doe, the council's treasurer, presented the plan on Monday."
+    blocks = [Block("paragraph", t) for t in (early, P1, P2, "Jane Doesburg also spoke.", P3)]
+    kept, removed = drop_author_bios(blocks, ["Jane Doe"])
+    assert kept == blocks and removed == []
+
+
+def test_short_stories_and_short_names_keep_their_blocks() -> None:
+    blocks = [Block("paragraph", t) for t in (P1, P2, "Jane Doe is a reporter.")]
+    assert drop_author_bios(blocks, ["Jane Doe"]) == (blocks, [])
+    longer = [Block("paragraph", t) for t in (P1, P2, P3, "Ann is a reporter.")]
+    assert drop_author_bios(longer, ["Ann"]) == (longer, [])
