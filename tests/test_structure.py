@@ -1,0 +1,96 @@
+"""Structure repairs before main-text extraction: layout tables, double breaks, div paragraphs."""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from newsbot.extraction.structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
+
+LONG = "The regional council approved the new budget on Tuesday after a debate that lasted into the night."
+
+
+def _body(html: str) -> HtmlElement:
+    return lxml.html.document_fromstring(f"<html><body>{html}</body></html>").find("body")
+
+
+def _tags(body: HtmlElement) -> list[str]:
+    return [el.tag for el in body.iterdescendants()]
+
+
+def test_layout_table_becomes_divs() -> None:
+    body = _body(f"<table><tr><td><h2>Budget</h2><p>{LONG}</p></td><td>Sidebar</td></tr></table>")
+    unwrap_layout_tables(body)
+    assert _tags(body) == ["div", "div", "div", "h2", "p", "div"]
+
+
+def test_data_table_stays() -> None:
+    html = "<table><tr><th>Year</th><th>Budget</th></tr><tr><td>2024</td><td>1.2 bn</td></tr></table>"
+    body = _body(html)
+    unwrap_layout_tables(body)
+    assert _tags(body) == ["table", "tr", "th", "th", "tr", "td", "td"]
+
+
+def test_one_cell_table_becomes_a_div() -> None:
+    body = _body("<table><tr><td>Short note</td></tr></table>")
+    unwrap_layout_tables(body)
+    assert _tags(body) == ["div", "div", "div"]
+
+
+def test_data_table_nested_in_a_layout_table_stays() -> None:
+    body = _body(
+        "<table><tbody><tr><td><p>Results</p>"
+        "<table><tr><td>North</td><td>12</td></tr><tr><td>South</td><td>9</td></tr></table>"
+        "</td><td>Ads</td></tr></tbody></table>"
+    )
+    unwrap_layout_tables(body)
+    outer = body[0]
+    assert outer.tag == "div" and outer[0].tag == "div" and outer[0][0].tag == "div"
+    inner = body.find(".//table")
+    assert inner is not None
+    assert [el.tag for el in inner.iterdescendants()] == ["tr", "td", "td", "tr", "td", "td"]
+
+
+def test_double_breaks_split_inline_text_into_paragraphs() -> None:
+    body = _body("<div id='t'>First part<br><br>Second <b>bold</b> part<br>same paragraph<br> <br>Third part</div>")
+    split_double_breaks(body)
+    host = body.get_element_by_id("t")
+    paragraphs = host.findall("p")
+    assert [p.text_content() for p in paragraphs] == ["First part", "Second bold partsame paragraph", "Third part"]
+    assert len(paragraphs[1].findall("br")) == 1  # a single break stays a line break inside its paragraph
+    assert host.text is None and len(host) == 3
+
+
+def test_a_p_holding_double_breaks_becomes_a_div() -> None:
+    body = _body("<p>One<br><br>Two</p>")
+    split_double_breaks(body)
+    host = body[0]
+    assert host.tag == "div" and [p.text for p in host] == ["One", "Two"]
+
+
+def test_single_breaks_and_block_children_are_left_alone() -> None:
+    html = "<div>Line one<br>line two</div><div>Text<br><br><div>block child</div></div>"
+    body = _body(html)
+    before = lxml.html.tostring(body)
+    split_double_breaks(body)
+    assert lxml.html.tostring(body) == before
+
+
+def test_text_divs_become_paragraphs_on_a_page_without_p() -> None:
+    body = _body(
+        f"<div id='a'>{LONG}</div><div id='nav'><a href='/1'>Home</a> <a href='/2'>News</a></div>"
+        "<div id='outer'><div id='b'>Second <b>story</b> text</div></div><div id='x'>x</div>"
+    )
+    divs_to_paragraphs(body)
+    tag = lambda id_: body.get_element_by_id(id_).tag
+    assert (tag("a"), tag("b")) == ("p", "p")
+    assert (tag("nav"), tag("outer"), tag("x")) == ("div", "div", "div")  # links only, a container, a one-letter label
+
+
+def test_text_divs_stay_divs_on_a_page_with_paragraphs() -> None:
+    body = _body(f"<p>{LONG}</p><p>{LONG}</p><p>{LONG}</p><div id='c'>Photo caption text</div>")
+    divs_to_paragraphs(body)
+    assert body.get_element_by_id("c").tag == "div"
+    two = _body(f"<p>{LONG}</p><p>{LONG}</p><div id='c'>Paragraph as a div</div>")
+    divs_to_paragraphs(two)
+    assert two.get_element_by_id("c").tag == "p"  # two story paragraphs are not yet paragraph markup
