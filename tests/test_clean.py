@@ -1,0 +1,72 @@
+"""The tree-level cleaner's shared pieces: text folding, the clean_tree pass, counting shown copies.
+
+Each rule's own behaviour (share bars, read-also boxes, widgets) is tested
+through its pattern table in tests/test_patterns.py.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from newsbot.extraction.clean import clean_tree, count_shown, fold, is_share_text, read_also_marker, text_of
+
+LEAD = "A long night in the council ends with money for the bridges."
+
+
+def _page(body: str) -> HtmlElement:
+    return lxml.html.document_fromstring(f"<html><head><title>t</title></head><body>{body}</body></html>")
+
+
+def test_fold_compares_typographic_and_plain_text_equal() -> None:
+    assert fold("  “Hello”,\n  World!  ") == 'hello", world'
+    assert fold("Council’s ＢＵＤＧＥＴ") == fold("council's budget") == "council's budget"
+    assert fold("» Read also: «") == "read also"
+
+
+def test_text_of_collapses_white_space_and_ignores_comments() -> None:
+    tree = _page("<p id='p'> One <b>two</b>\n\nthree <!-- hidden --></p>")
+    assert text_of(tree.get_element_by_id("p")) == "One two three"
+    comment = next(tree.get_element_by_id("p").iter(lxml.etree.Comment))
+    assert text_of(comment) == ""
+
+
+def test_share_text_and_read_also_marker() -> None:
+    assert is_share_text("Share: Facebook · Twitter · E-mail")
+    assert not is_share_text("Share prices fell on Facebook news")
+    assert read_also_marker("Читайте также: Новый мост") == "читайте также"
+    assert read_also_marker("Relatedness of the two votes") is None  # a marker must end at a word boundary
+
+
+def test_clean_tree_drops_invisible_elements_and_keeps_their_tail() -> None:
+    tree = _page("<p id='p'>Before<script>var share = 1;</script> after<style>p {}</style></p>")
+    assert clean_tree(tree) == []
+    assert tree.get_element_by_id("p").text_content() == "Before after"
+
+
+def test_clean_tree_without_body_removes_nothing() -> None:
+    tree = lxml.html.fromstring("<div><span>Share</span></div>")
+    assert clean_tree(tree) == []
+
+
+def test_clean_tree_reports_removals_in_order() -> None:
+    tree = _page(
+        "<div><span>Share</span> <a href='/f'>Facebook</a></div>"
+        "<p>The regional council approved the new budget on Tuesday after a debate that lasted into the night.</p>"
+        "<h3>Read also</h3><ul><li><a href='/x'>Storm closes the northern mountain pass</a></li></ul>"
+    )
+    removed = clean_tree(tree)
+    assert [(r.rule, r.text) for r in removed] == [
+        ("share_bar", "Share Facebook"),
+        ("read_also", "Read also"),
+        ("read_also", "Storm closes the northern mountain pass"),
+    ]
+
+
+def test_count_shown_counts_separate_copies_once_each() -> None:
+    tree = _page(
+        f"<p class='standfirst'>{LEAD}</p><div class='story'><div><span>{LEAD}</span></div>"
+        f"<p>{LEAD} And more text after it.</p></div>"
+    )
+    assert count_shown(tree, LEAD) == 2  # the wrapped span is one copy; the longer paragraph is none
+    assert count_shown(tree, "Not on the page at all, anywhere.") == 0
