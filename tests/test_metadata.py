@@ -1,0 +1,203 @@
+"""Metadata rules: title voting and site-name stripping, dates, author clean-up, language, JSON-LD lookup."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsbot.extraction.metadata import (
+    best_date,
+    choose_title,
+    clean_authors,
+    detect_language,
+    normalize_date,
+    strip_site_name,
+)
+from newsbot.extraction.page import Page, parse_html
+
+
+def _page(head: str = "", body: str = "", url: str = "https://www.example.com/news/2024/05/story") -> Page:
+    return Page.from_tree(parse_html(f"<html><head>{head}</head><body>{body}</body></html>"), url)
+
+
+def _ld(data: object) -> str:
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+# --- titles -----------------------------------------------------------------------
+
+
+def test_title_most_sources_agree_on_wins() -> None:
+    page = _page(body="<h1>Council approves the bridge budget</h1>")
+    sources = {
+        "og": "Council approves the bridge budget | Example Times",
+        "twitter": "Bridges: what the council decided tonight",
+        "title": "Council approves the bridge budget - Example Times",
+        "jsonld": None,
+    }
+    assert choose_title(page, sources, "Example Times") == "Council approves the bridge budget"
+
+
+def test_title_tie_goes_to_the_more_trusted_source() -> None:
+    page = _page()
+    assert choose_title(page, {"title": "Budget night", "twitter": "Bridge money", "jsonld": "Council votes"}, None) == "Council votes"
+    assert choose_title(page, {"og": None, "title": None}, None) is None
+
+
+def test_h1_naming_the_site_is_no_title() -> None:
+    page = _page(body="<h1>Example Times</h1>")
+    assert choose_title(page, {"og": "Council approves the bridge budget"}, "Example Times") == "Council approves the bridge budget"
+
+
+@pytest.mark.parametrize(
+    ("title", "sitename", "host", "expected"),
+    [
+        ("Council approves budget - Example Times", "Example Times", None, "Council approves budget"),
+        ("Example Times | Council approves budget", "Example Times", None, "Council approves budget"),
+        ("Council approves budget » Example Times", "Example Times", None, "Council approves budget"),
+        ("Council approves budget :: Example Times", "Example Times", None, "Council approves budget"),
+        ("Council approves budget — example", None, "example", "Council approves budget"),
+        ("Russia-Ukraine talks resume in Geneva - BBC News", "BBC News", "bbc", "Russia-Ukraine talks resume in Geneva"),
+        ("윤 대통령, 국회 방문-정치ㅣ한국일보", "한국일보", "hankookilbo", "윤 대통령, 국회 방문"),
+        ("Council approves budget - Politics | Example Times", "Example Times", None, "Council approves budget"),
+        ("Council approves budget | 12.05.2024", None, None, "Council approves budget"),
+        ("Council approves budget - Example Times - 2024-05-12", "Example Times", None, "Council approves budget"),
+        ("Interview: the mayor on the bridges", "Example Times", None, "Interview: the mayor on the bridges"),
+        ("Bridges - the long wait", "Example Times", None, "Bridges - the long wait"),
+    ],
+)
+def test_strip_site_name(title: str, sitename: str | None, host: str | None, expected: str) -> None:
+    assert strip_site_name(title, sitename, host) == expected
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-04-30T16:38:37+02:00", "2024-04-30T16:38:37+02:00"),
+        ("2024-04-30 16:38:37 +02:00", "2024-04-30T16:38:37+02:00"),
+        ("2024-04-30T16:38:37+0200", "2024-04-30T16:38:37+02:00"),
+        ("2024-04-30T16:38:37Z", "2024-04-30T16:38:37+00:00"),
+        ("2024-04-30T16:38:37", "2024-04-30T16:38:37"),
+        ("2024-04-30", "2024-04-30"),
+        ("  2024-04-30 ", "2024-04-30"),
+        ("30.04.2024", None),
+        ("2024-02-30", None),
+        ("", None),
+        (None, None),
+        (20240430, None),
+    ],
+)
+def test_normalize_date(value: object, expected: str | None) -> None:
+    assert normalize_date(value) == expected
+
+
+def test_best_date_takes_the_zone_of_a_same_day_later_source() -> None:
+    assert best_date(["2024-04-30T16:38:37", "2024-04-30T14:38:37Z"]) == "2024-04-30T14:38:37+00:00"
+    assert best_date(["2024-04-30T16:38:37", None, "2024-04-30T16:38:37+02:00"]) == "2024-04-30T16:38:37+02:00"
+
+
+def test_best_date_never_invents_a_zone() -> None:
+    assert best_date(["2024-04-30T23:30:00", "2024-05-01T01:30:00+02:00"]) == "2024-04-30T23:30:00"
+    assert best_date(["2024-04-30T16:38:37", "2024-04-30"]) == "2024-04-30T16:38:37"
+    assert best_date(["2024-04-30T10:00:00+03:00", "2024-04-30T07:00:00Z"]) == "2024-04-30T10:00:00+03:00"
+
+
+def test_best_date_skips_unreadable_values() -> None:
+    assert best_date([None, "yesterday", "2024-04-30"]) == "2024-04-30"
+    assert best_date([None, "soon"]) is None
+    assert best_date([]) is None
+
+
+# --- authors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "sitename", "site", "expected"),
+    [
+        (["By Jane Doe"], None, None, ["Jane Doe"]),
+        (["Автор: Иван Петров"], None, None, ["Иван Петров"]),
+        (["Jane Doe, John Smith"], None, None, ["Jane Doe", "John Smith"]),
+        (["Jane Doe and John Smith", "Jane Doe"], None, None, ["Jane Doe", "John Smith"]),
+        (["Kari Nordmann og Ola Nordmann"], None, None, ["Kari Nordmann", "Ola Nordmann"]),
+        (["Anna Svensson och Erik Larsson"], None, None, ["Anna Svensson", "Erik Larsson"]),
+        (["Example Times", "Jane Doe"], "Example Times", None, ["Jane Doe"]),
+        (["Tengrinews.kz"], None, "en.tengrinews.kz", []),
+        (["Tengrinews"], None, "en.tengrinews.kz", []),
+        (["mdr.de"], None, None, []),
+        (["ORF.at/Agenturen"], None, None, []),
+        (["(Image: Getty Images)"], None, None, []),
+        (["Photo: Jane Doe"], None, None, []),
+        (["sophie-foster", "Sophie Foster"], None, None, ["Sophie Foster"]),
+        (["Otto Beispiel (obe)"], None, None, ["Otto Beispiel"]),
+        (["신현주 기자"], None, None, ["신현주"]),
+        (["https://example.com/authors/jane", "jane@example.com", "12.05.2024"], None, None, []),
+    ],
+)
+def test_clean_authors(raw: list[str], sitename: str | None, site: str | None, expected: list[str]) -> None:
+    assert clean_authors(raw, sitename, site) == expected
+
+
+# --- language ---------------------------------------------------------------------------------
+
+ENGLISH = (
+    "The regional council approved the new budget on Tuesday after a debate that lasted well into the night. "
+    "Opposition members said the repairs should have started years ago and asked for a full list of bridges."
+)
+GERMAN = (
+    "Der Stadtrat hat am Dienstag nach einer langen Debatte den neuen Haushalt beschlossen. Die Opposition "
+    "kritisierte, dass die Reparaturen an den Brücken schon vor Jahren hätten beginnen sollen, und verlangte eine Liste."
+)
+RUSSIAN = (
+    "Региональный совет во вторник после долгих споров утвердил новый бюджет. Представители оппозиции "
+    "заявили, что ремонт мостов нужно было начинать много лет назад, и потребовали опубликовать полный список."
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [(ENGLISH, "en"), (GERMAN, "de"), (RUSSIAN, "ru")])
+def test_detect_language_on_body_text(text: str, expected: str) -> None:
+    assert len(text) >= 200
+    assert detect_language(text, "fr") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "佢哋話今晚唔會返嚟食飯，因為公司有啲嘢要做，我哋自己食先啦。" * 10,  # py3langid's full model says "yue"
+        "????? 12345 !!!" * 20,  # … and "zxx" (no language) here
+    ],
+)
+def test_detect_language_gives_only_two_letter_codes(text: str) -> None:
+    code = detect_language(text, None)
+    assert code is not None and len(code) == 2 and code.isalpha()
+
+
+def test_detect_language_falls_back_to_the_declared_one_on_short_text() -> None:
+    assert detect_language("Der Stadtrat hat entschieden.", "de") == "de"
+    assert detect_language("The council voted.", None) is None
+
+
+# --- JSON-LD lookup -------------------------------------------------------------------------------
+
+
+def test_article_found_inside_a_graph() -> None:
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "Organization", "name": "Example Times"},
+        {"@type": "WebPage", "name": "page"},
+        {"@type": ["NewsArticle"], "headline": "Council approves budget"},
+    ]}
+    assert _page(head=_ld(graph)).jsonld_article == {"@type": ["NewsArticle"], "headline": "Council approves budget"}
+
+
+def test_article_found_as_a_webpage_main_entity() -> None:
+    data = {"@type": "WebPage", "mainEntity": {"@type": "http://schema.org/ReportageNewsArticle", "headline": "Bridges"}}
+    assert _page(head=_ld(data)).jsonld_article == data["mainEntity"]
+
+
+def test_broken_json_ld_is_skipped_and_non_articles_are_no_article() -> None:
+    broken = "<script type='application/ld+json'>{not json</script>"
+    assert _page(head=broken + _ld({"@type": "BlogPosting", "headline": "Hi"})).jsonld_article == {"@type": "BlogPosting", "headline": "Hi"}
+    assert _page(head=_ld([{"@type": "Organization"}, {"@type": "BreadcrumbList"}])).jsonld_article is None
