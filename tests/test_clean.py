@@ -6,6 +6,7 @@ through its pattern table in tests/test_patterns.py.
 
 from __future__ import annotations
 
+import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
