@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
-from .sites import SiteConfigError, select_sites, shipped_sites, site_for_url
+from .sites import SiteConfigError, select_sites, shipped_sites, site_for_url, sites_in
 
 
 def _read_input(name: str) -> tuple[bytes, str]:
@@ -117,7 +117,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print("newsbot crawl: give a start URL, --site NAME or --site all", file=sys.stderr)
         return 2
     try:
-        select_sites(args.site, shipped_sites())
+        select_sites(args.site, sites_in(dict(args.set).get("NEWSBOT_SITES_DIR")))
     except (KeyError, SiteConfigError) as err:
         print(f"newsbot crawl: {err.args[0]}", file=sys.stderr)
         return 2

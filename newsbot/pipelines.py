@@ -21,7 +21,7 @@ from .extraction import Article, ExtractionError, TemplateStore, extract
 from .extraction.urls import url_id
 from .items import Page
 from .policy import reservation_reason
-from .sites import SiteConfig, shipped_sites
+from .sites import SiteConfig, sites_in
 from .state.crawl import LOCKED, CrawlState
 from .state.templates import templates_of
 
@@ -58,7 +58,8 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         settings = crawler.settings
-        return cls(crawler.stats, settings.getbool("NEWSBOT_RESPECT_ROBOTS_META"), templates_of(crawler), shipped_sites())
+        sites = sites_in(settings.get("NEWSBOT_SITES_DIR"))  # the crawl's own, for the spider's ``source`` names
+        return cls(crawler.stats, settings.getbool("NEWSBOT_RESPECT_ROBOTS_META"), templates_of(crawler), sites)
 
     def process_item(self, item: Page) -> Article:
         page = ItemAdapter(item)

@@ -3,7 +3,7 @@
 #     https://docs.scrapy.org/en/latest/topics/settings.html
 
 from newsbot import __version__
-from newsbot.sites import download_slots, shipped_sites
+from newsbot.sites import SITES_DIR, download_slots, shipped_sites
 
 # The project's name in Scrapy's logs and stats
 BOT_NAME = "newsbot"
@@ -26,6 +26,9 @@ NEWSBOT_RESPECT_ROBOTS_META = True
 
 # Politeness per server (Scrapy keys download slots by host): few parallel requests to one site
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# The folder of site files `--site` and `-a site=` choose from (another one tries site files without editing
+# the package; `newsbot sites` lists the shipped ones)
+NEWSBOT_SITES_DIR = str(SITES_DIR)
 # Per-site overrides from newsbot/sites/*.toml [politeness] (fixed delay, concurrency), keyed by host
 DOWNLOAD_SLOTS = download_slots(shipped_sites().values())
 # The floor AutoThrottle never goes below (at most ~4 requests/s to a site); loopback tests pass -s DOWNLOAD_DELAY=0

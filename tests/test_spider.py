@@ -13,7 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.items import Page
 from newsbot.sites import SiteConfig, parse_site, shipped_sites
-from newsbot.spiders.news import FIXED_DELAY, LISTED_MODIFIED, SECTION_DEPTH, NewsSpider, site_key
+from newsbot.spiders.news import FIXED_DELAY, LISTED_MODIFIED, SECTION_DEPTH, NewsSpider, RefusedSpider, site_key
 
 SITE = "https://news.example"
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "discovery"
@@ -148,7 +148,7 @@ def test_since_as_a_duration_is_counted_back_from_now() -> None:
 
 def test_a_bad_since_is_refused() -> None:
     with pytest.raises(ValueError, match="ISO date"):
-        spider_for(start=f"{SITE}/", since="last week")
+        NewsSpider(start=f"{SITE}/", since="last week")
 
 
 # ---- sitemaps: index -> gzipped sitemap -> news sitemap
@@ -249,6 +249,7 @@ def test_section_page_of_a_configured_site(configured: NewsSpider) -> None:
     assert {r.url: r.meta.get(SECTION_DEPTH) for r in requests_of(output)} == {
         "https://news.example/world/2025/06/03/harbour-reopens-after-storm": None,
         "https://www.news.example/economy/2025/05/27/grain-exports-rise": None,
+        "http://news.example:8080/world/2025/06/03/other-port": None,  # a config's domain is its host on any port
         "https://news.example/world/?page=3": 1,  # pagination only: the config names its sections
         "https://news.example/world/?page=2": 1,
     }
@@ -256,7 +257,7 @@ def test_section_page_of_a_configured_site(configured: NewsSpider) -> None:
     assert stat(configured, "newsbot/links/not_article") == 5
     assert all(r.meta[FIXED_DELAY] for r in requests_of(output))  # the site asks for a fixed delay
     deeper = list(configured.parse(respond(HtmlResponse, f"{SITE}/world/?page=2", SECTION, meta={SECTION_DEPTH: 1})))
-    assert [r.meta.get(SECTION_DEPTH) for r in requests_of(deeper)] == [None, None]  # max_depth = 1
+    assert [r.meta.get(SECTION_DEPTH) for r in requests_of(deeper)] == [None, None, None]  # max_depth = 1: the three articles
 
 
 def test_html_served_as_plain_bytes_still_yields_links(spider: NewsSpider) -> None:
@@ -299,7 +300,13 @@ def test_start_request_normalized() -> None:
 
 def test_unknown_site_names_the_known_ones() -> None:
     with pytest.raises(ValueError, match="unknown site 'nope'; known sites: news-example"):
-        spider_for(site="nope")
+        NewsSpider(site="nope", catalogue=CATALOGUE)
+
+
+def test_scrapy_gets_a_spider_that_logs_bad_arguments_and_closes() -> None:
+    spider = spider_for(site="nope")
+    assert isinstance(spider, RefusedSpider)
+    assert spider.reason.startswith("unknown site 'nope'; known sites: news-example")
 
 
 @pytest.mark.parametrize("start", [None, "", "news.example/world", "file:///tmp/x.html", "ftp://news.example/"])

@@ -264,6 +264,16 @@ def shipped_sites() -> dict[str, SiteConfig]:
     return load_sites(SITES_DIR)
 
 
+def sites_in(directory: str | Path | None = None) -> dict[str, SiteConfig]:
+    """The sites a crawl chooses from: ``directory`` (setting ``NEWSBOT_SITES_DIR``), else the shipped ones.
+
+    Another folder lets tests and new site files be tried without touching the package.
+    """
+    if directory is None or Path(directory).resolve() == SITES_DIR.resolve():
+        return shipped_sites()
+    return load_sites(Path(directory))
+
+
 def select_sites(names: str | None, known: Mapping[str, SiteConfig]) -> list[SiteConfig]:
     """``all``, one name or a comma-separated list; KeyError names the unknown site and the known ones."""
     if not names:

@@ -8,14 +8,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response
 from scrapy.http.headers import Headers
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from ..extraction.urls import normalize_url, site_of
 from ..items import Page
-from ..sites import SiteConfig, select_sites, shipped_sites, site_for_url
+from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
 from .discovery import Entry, feed_entries, is_pagination, looks_like_article, parse_since, sitemap_entries, sniff_kind
 
 FOLLOW_SCHEMES = frozenset({"http", "https"})
@@ -61,6 +64,26 @@ class NewsSpider(Spider):
 
     name = "news"
 
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """DOWNLOAD_SLOTS from the sites of NEWSBOT_SITES_DIR: settings.py only knows the shipped ones."""
+        super().update_settings(settings)
+        try:
+            sites = sites_in(settings.get("NEWSBOT_SITES_DIR"))
+        except SiteConfigError:
+            return  # from_crawler reports it
+        settings.set("DOWNLOAD_SLOTS", download_slots(sites.values()), priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:
+        """The spider choosing from NEWSBOT_SITES_DIR's sites; for bad arguments (``-a site=nope``) a spider
+        that logs the one-line reason and closes, where Scrapy would print an asyncio traceback."""
+        try:
+            kwargs.setdefault("catalogue", sites_in(crawler.settings.get("NEWSBOT_SITES_DIR")))
+            return super().from_crawler(crawler, *args, **kwargs)
+        except ValueError as err:  # SiteConfigError is one too
+            return RefusedSpider.from_crawler(crawler, reason=str(err), name=cls.name)
+
     def __init__(
         self,
         start: str | None = None,
@@ -83,12 +106,14 @@ class NewsSpider(Spider):
         if start_site is not None and start_site not in self.configs:
             self.configs.append(start_site)
         self.since: datetime | None = parse_since(since) if since else None
-        self.site_keys = {(domain, None) for s in self.configs for domain in s.domains}
-        if self.start_url:
-            self.site_keys.add(site_key(self.start_url))
+        # A config's domain is its host on any port (a config names hosts, and a site on a test port is still
+        # that site); a start URL without a config keeps its exact port, so the crawl never leaves that server.
+        self.config_hosts = {domain for s in self.configs for domain in s.domains}
+        self.site_keys = {site_key(self.start_url)} if self.start_url else set()
         # Scrapy's OffsiteMiddleware also drops redirects to other hosts; is_followable is stricter.
         # Feed and sitemap hosts are allowed too: they may live elsewhere (feeds.bbci.co.uk).
-        hosts = {host for host, _ in self.site_keys} | {site_of(url) for s in self.sites for url in s.start_points}
+        hosts = self.config_hosts | {host for host, _ in self.site_keys}
+        hosts |= {site_of(url) for s in self.sites for url in s.start_points}
         self.allowed_domains = sorted(h for h in hosts if h)
         self.link_extractor = LinkExtractor()  # <a>/<area> hrefs, minus images, media and archives
 
@@ -205,7 +230,7 @@ class NewsSpider(Spider):
         if urlsplit(url).scheme not in FOLLOW_SCHEMES:
             self.count("not_http")
             return False
-        if site_key(url) not in self.site_keys:
+        if site_of(url) not in self.config_hosts and site_key(url) not in self.site_keys:
             self.count("offsite")
             return False
         return True
@@ -213,3 +238,19 @@ class NewsSpider(Spider):
     def count(self, reason: str) -> None:
         """Links not requested, by reason (stats ``newsbot/links/<reason>``)."""
         self.crawler.stats.inc_value(f"newsbot/links/{reason}")
+
+
+class RefusedSpider(Spider):
+    """What ``scrapy crawl news`` runs when its arguments cannot start a crawl: the reason, then close.
+
+    No class-level ``name``, so Scrapy's spider loader never lists it; it is named per instance.
+    """
+
+    def __init__(self, reason: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reason = reason
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.logger.error("%s", self.reason)
+        raise CloseSpider("bad_arguments")
+        yield  # an async generator, as Scrapy's start() must be
