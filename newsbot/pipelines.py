@@ -77,7 +77,8 @@ def page_record(
     page: Page, templates: TemplateStore | None = None, sites: Mapping[str, SiteConfig] | None = None
 ) -> Article:
     """A fetched page as its record: the core's article with the page's site hints, plus the
-    fetch fields and the site config's name. The one way a crawl and ``reextract`` make records."""
+    fetch fields and the site config's name (and its language when the page gave none away).
+    The one way a crawl and ``reextract`` make records."""
     config = (sites or {}).get(page.source or "")
     article = extract(page.body, page.url, page.headers, templates=templates, hints=config.hints if config else None)
     return dataclasses.replace(
@@ -86,6 +87,7 @@ def page_record(
         fetched_at=page.fetched_at,
         http_status=page.status,
         source=page.source,
+        language=article.language or (config.language if config else None),
     )
 
 

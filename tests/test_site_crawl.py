@@ -1,9 +1,11 @@
 """Crawls driven by a site file end to end: the loopback fixture site described in a TOML file of a
 NEWSBOT_SITES_DIR folder, crawled by ``newsbot crawl --site`` and ``scrapy crawl news -a site=``
-(subprocesses: Twisted's reactor cannot restart); an unknown site is one error line."""
+(subprocesses: Twisted's reactor cannot restart); an unknown site is one error line; a site's
+language stands in when the page gives none."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -16,6 +18,9 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.cli import main
 from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
+from newsbot.items import Page
+from newsbot.pipelines import page_record
+from newsbot.sites import load_site
 from newsbot.spiders.news import NewsSpider
 
 REPO = Path(__file__).resolve().parent.parent
@@ -126,3 +131,17 @@ def test_scrapy_crawl_of_an_unknown_site_is_one_error_line(sites_dir: Path, tmp_
 def test_newsbot_crawl_checks_the_site_name_in_its_sites_dir(sites_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["crawl", "--site", "bbc", "-s", f"NEWSBOT_SITES_DIR={sites_dir}"]) == 2
     assert f"unknown site 'bbc'; known sites: {NAME}" in capsys.readouterr().err
+
+
+SHORT_PAGE = """<!DOCTYPE html><html{lang}><head><meta charset="utf-8"><title>Ferry resumes</title></head>
+<body><article><h1>Ferry resumes</h1><p>The ferry runs again from Monday, the port said.</p></article></body></html>"""
+
+
+@pytest.mark.parametrize(("lang", "language"), [("", "kk"), (' lang="ru"', "ru")])
+def test_the_sites_language_stands_in_when_the_page_gives_none(
+    sites_dir: Path, lang: str, language: str
+) -> None:
+    site = dataclasses.replace(load_site(sites_dir / f"{NAME}.toml"), language="kk")
+    url = "http://127.0.0.1/world/2024/ferry.html"
+    page = Page(url=url, requested_url=url, status=200, body=SHORT_PAGE.format(lang=lang).encode(), source=NAME)
+    assert page_record(page, sites={NAME: site}).language == language
