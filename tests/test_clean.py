@@ -71,3 +71,29 @@ def test_count_shown_counts_separate_copies_once_each() -> None:
     )
     assert count_shown(tree, LEAD) == 2  # the wrapped span is one copy; the longer paragraph is none
     assert count_shown(tree, "Not on the page at all, anywhere.") == 0
+
+
+def test_count_shown_sees_copies_that_differ_in_quotes_case_or_inline_markup() -> None:
+    lead = "“Sea levels are rising faster than expected,” the report on coastal towns warned."
+    tree = _page(
+        f"<p>{lead}</p>"
+        "<p>\"Sea levels are rising faster than expected,\" the report on coastal towns warned.</p>"
+        "<p><b>“Sea</b> levels are rising faster than expected,” the report on coastal towns warned.</p>"
+    )
+    assert count_shown(tree, lead) == 3
+    turkish = "İzmir Büyükşehir Belediyesi metro hattını 2026 yılında açmayı planlıyor."
+    assert count_shown(_page(f"<h2>{turkish}</h2><div><p>{turkish}</p></div>"), turkish) == 2
+
+
+def test_read_also_marker_in_its_own_bold_paragraph_goes_with_its_list() -> None:
+    story = "The regional council approved the new budget on Tuesday after a long debate about repairs."
+    tree = _page(
+        f"<div class='story'><div><p>{story}</p></div>"
+        "<div><p><strong>LEIA TAMBÉM:</strong></p><ul><li><a href='/a'>Matrículas na rede municipal vão até sexta</a></li>"
+        "<li><a href='/b'>Recife amplia horário das creches</a></li></ul></div>"
+        f"<div><p>{story} Again.</p></div></div>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["read_also"]
+    assert "Matrículas" in removed[0].text and "Recife amplia" in removed[0].text
+    assert "Matrículas" not in text_of(tree) and text_of(tree).count("regional council") == 2

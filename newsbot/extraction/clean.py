@@ -150,17 +150,23 @@ def _read_also_hit(text: str) -> bool:
     return len(text) <= 250 and read_also_marker(text) is not None
 
 
+# What may follow a marker in its own element: a colon, a dash, an arrow.
+MARKER_PUNCTUATION_CHARS = 3
+
+
 def _read_also_box(el: HtmlElement) -> HtmlElement | None:
     """The marker with the headline links it heads; story text around stays."""
     own = text_of(el)
     marker = read_also_marker(own)
     if marker is None or len(own) > len(marker) + 200:
         return None
-    if len(own) > len(marker) + 3 and _link_share(el) < 0.5:
+    if len(own) > len(marker) + MARKER_PUNCTUATION_CHARS and _link_share(el) < 0.5:
         return None  # "Related to this, ..." is a sentence, not a marker
 
     def headline_block(parent: HtmlElement) -> bool:
         rest = len(text_of(parent)) - len(marker)
+        if rest <= MARKER_PUNCTUATION_CHARS:
+            return True  # the marker's own wrapper (<p><strong>Read also:</strong></p>)
         return rest <= 1500 and not _has_story_text(parent) and _link_share(parent) * len(text_of(parent)) >= 0.6 * rest
 
     return _climb(el, headline_block)
@@ -290,17 +296,24 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
     return removed
 
 
+# Characters of folded text compared before an element's whole text is folded.
+_PREFIX_CHARS = 8
+
+
 def count_shown(tree: HtmlElement, text: str) -> int:
     """How many separate elements show exactly ``text`` (folded) as their whole visible text."""
     wanted = fold(text)
-    head = _SPACE.sub(" ", text).strip()[:8].casefold()
+    head = wanted[:_PREFIX_CHARS]
     body = tree.find("body")
     boxes: set[HtmlElement] = set()
     for el in body.iter() if body is not None else ():
         own = el.text
-        # cheap raw-prefix test first: folding every element's text costs more than the rest
-        if not own or not isinstance(el.tag, str) or own.lstrip()[: len(head)].casefold() != head:
+        # cheap prefix test first: folding every element's whole text costs more than the rest
+        if not own or not isinstance(el.tag, str):
             continue
+        prefix = fold(own.lstrip()[: 4 * _PREFIX_CHARS])
+        if not prefix or not (prefix.startswith(head) or head.startswith(prefix)):
+            continue  # (a prefix shorter than head: the text goes on inside an inline child)
         match = None
         for box in (el, *el.iterancestors()):
             folded = fold(text_of(box))
