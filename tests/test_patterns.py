@@ -198,6 +198,7 @@ def test_weather_subheading_inside_a_story_stays() -> None:
         "Síguenos en X",
         "Bizi takip edin",
         "تابعونا على تويتر",
+        "Advertisement 1Story continues belowThis advertisement has not loaded yet, but your article continues below.",
     ],
 )
 def test_promo_lines_are_promos(text: str) -> None:
@@ -226,6 +227,9 @@ def test_credit_lines() -> None:
     assert is_credit_line("© 2024 All rights reserved", names)
     assert is_credit_line("Tengrinews", names)  # the site's brand label alone
     assert is_credit_line("Tengrinews.kz", names)
+    assert is_credit_line("Com informações da Agência Brasil", names)
+    assert is_credit_line("With reporting by Reuters", names)
+    assert is_credit_line("По материалам РИА Новости", names)
     assert not is_credit_line("The source of the leak remains unknown, officials said.", names)
     assert not is_credit_line("Photographers gathered outside the court on Monday.", names)
 
@@ -237,7 +241,10 @@ def test_consent_prompts() -> None:
     assert is_consent("We use cookies to improve your experience. Accept all")
     assert is_consent("Wir verwenden Cookies. Akzeptieren")
     assert is_consent("Externer Inhalt: Ein Klick für mehr Informationen")
+    assert is_consent("Usamos cookies para melhorar sua experiência. Ao continuar navegando, você concorda com a nossa Política de Privacidade.")
+    assert is_consent("Utilizamos cookies propias y de terceros para analizar el tráfico.")
     assert not is_consent("The bakery sold cookies at the village fair.")
+    assert not is_consent("A feira vendeu cookies caseiros e bolos no domingo.")
     assert not is_consent("The council will accept the offer on Monday.")
 
 
