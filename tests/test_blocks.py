@@ -5,7 +5,15 @@ from __future__ import annotations
 import lxml.etree
 import lxml.html
 
-from newsbot.extraction.blocks import LinkTexts, body_blocks, drop_author_bios, drop_noise, place_lead
+from newsbot.extraction.blocks import (
+    LinkTexts,
+    body_blocks,
+    drop_author_bios,
+    drop_kickers,
+    drop_noise,
+    place_lead,
+    restore_structure,
+)
 from newsbot.extraction.record import Block
 
 P1 = "The regional council approved the new budget on Tuesday after a debate that lasted well into the night."
@@ -186,3 +194,60 @@ def test_short_stories_and_short_names_keep_their_blocks() -> None:
     assert drop_author_bios(blocks, ["Jane Doe"]) == (blocks, [])
     longer = [Block("paragraph", t) for t in (P1, P2, P3, "Ann is a reporter.")]
     assert drop_author_bios(longer, ["Ann"]) == (longer, [])
+
+
+# --- restore_structure -------------------------------------------------------------------
+
+
+def _restored(body_html: str, extracted: list[str]) -> list[tuple[str, str]]:
+    tree = lxml.html.document_fromstring(f"<html><body>{body_html}</body></html>")
+    return _pairs(restore_structure(tree, [Block("paragraph", t) for t in extracted]))
+
+
+def test_headings_and_lists_between_extracted_paragraphs_come_back_in_order() -> None:
+    page = (
+        f"<div><div><p>{P1}</p></div><div><h3>What changes</h3></div>"
+        f"<div><p>{P2}</p></div><ul><li>Roads first</li><li>Then the <b>bridges</b></li></ul><p>{P3}</p></div>"
+    )
+    assert _restored(page, [P1, P2, P3]) == [
+        ("paragraph", P1),
+        ("heading", "What changes"),
+        ("paragraph", P2),
+        ("list_item", "Roads first"),
+        ("list_item", "Then the bridges"),
+        ("paragraph", P3),
+    ]
+
+
+def test_a_gap_holding_other_text_or_links_stays_out() -> None:
+    teaser_box = "<div><h3>More news</h3><ul><li><a href='/a'>Storm closes the northern mountain pass</a></li></ul></div>"
+    caption = "<h4>Budget day</h4><p>Photo of the council chamber.</p>"
+    page = f"<div><p>{P1}</p>{teaser_box}<p>{P2}</p>{caption}<p>{P3}</p></div>"
+    assert _restored(page, [P1, P2, P3]) == [("paragraph", P1), ("paragraph", P2), ("paragraph", P3)]
+
+
+def test_box_titles_cards_labels_and_text_before_the_story_stay_out() -> None:
+    page = (
+        "<h2>Weather in the city</h2>"
+        f"<div><p>{P1}</p><div class='box'><h4>Current issue</h4><span>December 2024</span></div><p>{P2}</p>"
+        f"<ul><li><h3>Teaser headline</h3>Teaser text of another story</li></ul><p>{P3}</p>"
+        "<ul><li>Tags:</li></ul></div>"
+    )
+    assert _restored(page, [P1, P2, P3]) == [("paragraph", P1), ("paragraph", P2), ("paragraph", P3)]
+
+
+# --- drop_kickers --------------------------------------------------------------------------
+
+
+def test_section_label_above_the_standfirst_goes() -> None:
+    blocks = [Block("paragraph", "Transports"), Block("paragraph", P1), Block("paragraph", P2)]
+    kept, removed = drop_kickers(blocks, [P1])
+    assert _pairs(kept) == [("paragraph", P1), ("paragraph", P2)]
+    assert [(r.rule, r.text) for r in removed] == [("kicker", "Transports")]
+
+
+def test_short_sentences_and_blocks_without_a_matching_description_stay() -> None:
+    blocks = [Block("paragraph", "It rained."), Block("paragraph", P1)]
+    assert drop_kickers(blocks, [P1]) == (blocks, [])
+    labelled = [Block("paragraph", "Transports"), Block("paragraph", P1)]
+    assert drop_kickers(labelled, [P3]) == (labelled, [])

@@ -72,6 +72,100 @@ def body_blocks(body: _Element | None) -> list[Block]:
     return blocks
 
 
+# Text units of a page, in reading order, for matching extracted blocks back to the page.
+_UNIT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "table", "pre")
+_RESTORABLE = frozenset({"h2", "h3", "h4", "h5", "h6", "li"})
+# A heading or list item with at least this share of its text in links is navigation.
+MAX_RESTORED_LINK_SHARE = 0.5
+MAX_RESTORED_HEADING_CHARS = 150
+_LABEL_ENDS = (":", "：", "...", "…")
+
+
+def _units(body: _Element) -> list[tuple[_Element, str]]:
+    """Top-level text units (a <p> inside a quote or list item belongs to it) with their text."""
+    units: list[tuple[_Element, str]] = []
+    taken: set[_Element] = set()
+    for el in body.iter(*_UNIT_TAGS):
+        if any(a in taken for a in el.iterancestors()):
+            continue
+        taken.add(el)
+        if text := _table_text(el) if el.tag == "table" else _text(el):
+            units.append((el, text))
+    return units
+
+
+def _restorable(el: _Element, text: str, anchor: _Element) -> bool:
+    """A heading or plain list item beside the story text: not a teaser inside a link or a
+    card with its own headline and picture, not a label, and not the title of a box that holds
+    more than it (a "Current issue" widget), nested at most two wrappers below the story's blocks."""
+    if el.tag not in _RESTORABLE or next(el.iterancestors("a"), None) is not None:
+        return False
+    if len(text) > MAX_RESTORED_HEADING_CHARS or text.endswith(_LABEL_ENDS):
+        return False
+    if sum(len(_text(a)) for a in el.iter("a")) >= MAX_RESTORED_LINK_SHARE * len(text):
+        return False
+    if el.tag == "li" and next(el.iter(*_HEADINGS, "img", "picture", "figure"), None) is not None:
+        return False
+    block = el.getparent() if el.tag == "li" else el
+    story = _containers(anchor)
+    own = fold(_text(block))
+    node = block
+    for _ in range(2):
+        node = node.getparent()
+        if node is None:
+            return False
+        if node in story:
+            return True
+        if fold(_text(node)) != own:
+            return False
+    return False
+
+
+def _containers(el: _Element) -> set[_Element]:
+    """Parent and grandparent: story blocks wrapped one level deeper than their neighbours still match."""
+    parent = el.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    return {p for p in (parent, grandparent) if p is not None}
+
+
+# A unit shorter than this matches a block only exactly, never as part of it.
+MIN_PART_CHARS = 20
+
+
+def _same_text(unit: str, block: str) -> bool:
+    return unit == block or (len(unit) >= MIN_PART_CHARS and unit in block)
+
+
+def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
+    """Put back sub-headings and list items that sit between two extracted story blocks.
+
+    When a page has no container trafilatura recognises, it recovers the story from bare
+    paragraphs, quotes and tables and loses the headings and lists between them. A gap
+    between two extracted blocks that holds only headings and link-free list items is
+    part of the story; a gap that also holds other text (a teaser box, a caption) is not.
+    """
+    body = tree.find("body")
+    if body is None or not blocks:
+        return blocks
+    folds = [fold(b.text) for b in blocks]
+    out = list(blocks)
+    inserted = 0
+    previous: int | None = None  # index of the block the last matched unit showed
+    anchor: _Element | None = None  # and that unit
+    gap: list[Block] | None = []  # restorable units since then; None once other text intervened
+    for el, text in _units(body):
+        key = fold(text)
+        index = next((i for i in range(previous or 0, len(folds)) if _same_text(key, folds[i])), None)
+        if index is not None:
+            if previous is not None and gap:
+                out[previous + 1 + inserted : previous + 1 + inserted] = gap
+                inserted += len(gap)
+            previous, anchor, gap = index, el, []
+        elif anchor is not None and gap is not None:
+            gap = [*gap, Block("list_item" if el.tag == "li" else "heading", text)] if _restorable(el, text, anchor) else None
+    return out
+
+
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     """One regex of lowercase patterns, matched against lowercased text (much faster than IGNORECASE)."""
     return re.compile("|".join(f"(?:{p})" for p in patterns))
@@ -303,6 +397,29 @@ def drop_author_bios(blocks: list[Block], authors: list[str]) -> tuple[list[Bloc
         else:
             kept.append(block)
     return kept, removed
+
+
+# A kicker or section label above the standfirst ("Transports", "Exclusive") is a few words, not a sentence.
+MAX_KICKER_WORDS = 3
+MAX_KICKER_BLOCKS = 2
+_SENTENCE_END = (".", "!", "?", "…", ":", "。")
+
+
+def _is_label(block: Block) -> bool:
+    text = block.text
+    return len(text) < MIN_LEAD_CHARS and len(text.split()) <= MAX_KICKER_WORDS and not text.endswith(_SENTENCE_END)
+
+
+def drop_kickers(blocks: list[Block], teasers: list[str]) -> tuple[list[Block], list[Removal]]:
+    """Labels above the block that repeats the page's description go: the lead starts the body."""
+    for teaser in (t for t in teasers if len(t) >= MIN_LEAD_CHARS):
+        key = fold(_ELLIPSIS.sub("", teaser))
+        for k, block in enumerate(blocks[: MAX_KICKER_BLOCKS + 1]):
+            if _matches_teaser(block.text, teaser) or key in fold(block.text):
+                if k and all(_is_label(b) for b in blocks[:k]):
+                    return blocks[k:], [Removal("kicker", b.text) for b in blocks[:k]]
+                break
+    return blocks, []
 
 
 def _matches_teaser(text: str, teaser: str) -> bool:

@@ -9,7 +9,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from .. import __version__
-from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_noise, place_lead, site_names
+from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, place_lead, restore_structure, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .hints import Hints, apply_hints
@@ -57,7 +57,7 @@ def _better_retry(blocks: list[Block], retry: list[Block]) -> bool:
 def main_text(tree: HtmlElement, url: str, fast: bool) -> list[Block]:
     """trafilatura's main-content step on our cleaned tree (it works on its own copy)."""
     doc = trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False, include_tables=True)
-    return body_blocks(doc.body if doc is not None else None)
+    return restore_structure(tree, body_blocks(doc.body if doc is not None else None))
 
 
 @dataclass
@@ -162,7 +162,8 @@ def extract(
         if _better_retry(blocks, retry):
             blocks, dropped = retry, retry_dropped
     blocks, bios = drop_author_bios(blocks, meta.authors)
-    trace.removed += dropped + bios
+    blocks, kickers = drop_kickers(blocks, meta.descriptions)
+    trace.removed += dropped + bios + kickers
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
     trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
     if explain:
