@@ -253,7 +253,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 SECTION_NAME_CHARS = 15
 # Below this share of shared words an <h1> is not the headline the meta titles name.
 MIN_TITLE_OVERLAP = 0.3
-# Tie-break between title sources that equally many sources agree on.
+# Votes per title source. twitter:title and <title> are mostly generated from the same SEO
+# field as og:title, so they are weak independent evidence; og:title and the JSON-LD headline
+# are the publisher's declared headline. (Weights chosen on the tuning half of the Fundus
+# corpus: title match there 0.817 -> 0.847; on the check half 0.823 -> 0.876.)
+TITLE_SOURCE_WEIGHT = {"og": 2.0, "jsonld": 2.0, "h1": 1.5, "twitter": 0.5, "title": 0.5}
+# Tie-break between titles with equal votes.
 TITLE_SOURCE_ORDER = ("og", "jsonld", "h1", "twitter", "title")
 
 
@@ -322,7 +327,7 @@ def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> s
     if not votes:
         return None
     rank = {name: i for i, name in enumerate(TITLE_SOURCE_ORDER)}
-    return max(votes, key=lambda t: (len(votes[t]), -min(rank[n] for n in votes[t])))
+    return max(votes, key=lambda t: (sum(TITLE_SOURCE_WEIGHT[n] for n in votes[t]), -min(rank[n] for n in votes[t])))
 
 
 def _split_tags(raw: str) -> list[str]:
