@@ -82,13 +82,14 @@ _LABEL_ENDS = (":", "：", "...", "…")
 
 
 def _units(body: _Element) -> list[tuple[_Element, str]]:
-    """Top-level text units (a <p> inside a quote or list item belongs to it) with their text."""
+    """The page's top-level text units in reading order (a <p> inside a quote or list item
+    belongs to it), with their text."""
     units: list[tuple[_Element, str]] = []
-    taken: set[_Element] = set()
+    inside: set[_Element] = set()  # units nested in the last top-level one
     for el in body.iter(*_UNIT_TAGS):
-        if any(a in taken for a in el.iterancestors()):
+        if el in inside:
             continue
-        taken.add(el)
+        inside = set(el.iterdescendants(*_UNIT_TAGS))
         if text := _table_text(el) if el.tag == "table" else _text(el):
             units.append((el, text))
     return units
@@ -132,8 +133,11 @@ def _containers(el: _Element) -> set[_Element]:
 MIN_PART_CHARS = 20
 
 
-def _same_text(unit: str, block: str) -> bool:
-    return unit == block or (len(unit) >= MIN_PART_CHARS and unit in block)
+def _shown_in(unit: str, blocks: list[str], start: int) -> int | None:
+    """Index of the first block from ``start`` that is this unit's text or contains it."""
+    if len(unit) < MIN_PART_CHARS:
+        return next((i for i in range(start, len(blocks)) if blocks[i] == unit), None)
+    return next((i for i in range(start, len(blocks)) if unit in blocks[i]), None)
 
 
 def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
@@ -154,8 +158,7 @@ def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
     anchor: _Element | None = None  # and that unit
     gap: list[Block] | None = []  # restorable units since then; None once other text intervened
     for el, text in _units(body):
-        key = fold(text)
-        index = next((i for i in range(previous or 0, len(folds)) if _same_text(key, folds[i])), None)
+        index = _shown_in(fold(text), folds, previous or 0)
         if index is not None:
             if previous is not None and gap:
                 out[previous + 1 + inserted : previous + 1 + inserted] = gap

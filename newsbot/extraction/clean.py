@@ -45,13 +45,17 @@ class Removal:
 
 # Typographic quotes and apostrophes compare equal to plain ones: a heading repeating the
 # title with "’" where the meta title has "'" is still the title.
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"'})
+_PLAIN_QUOTES = (*((q, "'") for q in "‘’‚‛′"), *((q, '"') for q in "“”„‟″"))
 
 
 def fold(text: str) -> str:
     """Comparison form: NFKC, quotes plain, case-folded, white space collapsed, edge punctuation stripped."""
-    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip().casefold()
-    return text.strip(_EDGE_PUNCTUATION)
+    if not text.isascii():  # (ASCII text is already NFKC with plain quotes: skip the costly part)
+        text = unicodedata.normalize("NFKC", text)
+        for fancy, plain in _PLAIN_QUOTES:
+            if fancy in text:  # (faster than str.translate, which is slow on non-ASCII text)
+                text = text.replace(fancy, plain)
+    return " ".join(text.split()).casefold().strip(_EDGE_PUNCTUATION)
 
 
 def text_of(el: HtmlElement) -> str:
