@@ -125,7 +125,7 @@ def test_share_label_alone_in_a_sentence_stays() -> None:
 # --- read_also: clean_tree -------------------------------------------------------
 
 
-@pytest.mark.parametrize("marker", ["Read also:", "Читайте также:", "Lesen Sie auch:", "Lire aussi :", "Lee también:", "Ayrıca okuyun:"])
+@pytest.mark.parametrize("marker", ["Read also:", "Читайте также:", "Lesen Sie auch:", "Lire aussi :", "Lee también:", "Ayrıca okuyun:", "Funda futhi:", "Soma pia:"])
 def test_read_also_box_between_two_text_runs_goes_and_the_runs_stay_apart(marker: str) -> None:
     tree = _page(
         f"<div id='story'>{STORY}"
@@ -198,6 +198,10 @@ def test_weather_subheading_inside_a_story_stays() -> None:
         "Síguenos en X",
         "Bizi takip edin",
         "تابعونا على تويتر",
+        "This is a breaking news story - more to follow Join our commenting forum",
+        "2 Wochen kostenlos testen",
+        "Folgst du schon 20 Minuten auf Whatsapp?",
+        "Tu suscripción se está usando en otro dispositivo",
         "Advertisement 1Story continues belowThis advertisement has not loaded yet, but your article continues below.",
     ],
 )
