@@ -251,3 +251,31 @@ def test_short_sentences_and_blocks_without_a_matching_description_stay() -> Non
     assert drop_kickers(blocks, [P1]) == (blocks, [])
     labelled = [Block("paragraph", "Transports"), Block("paragraph", P1)]
     assert drop_kickers(labelled, [P3]) == (labelled, [])
+
+
+def test_a_story_split_into_chunks_continues_in_later_chunks_of_the_same_kind() -> None:
+    page = (
+        "<div class='grid'><div class='chunk'><p>" + P1 + "</p></div></div>"
+        "<div class='promo'><p>Subscribe to our magazine and get the print edition at home every week.</p></div>"
+        "<div class='grid'><div class='chunk'><h2>The repairs</h2><p>" + P2 + "</p>"
+        "<ul><li>Main bridge</li></ul></div></div>"
+        "<div class='grid'><div class='chunk'><p><a href='/x'>A link list that is no story text at all, only links</a></p></div></div>"
+        "<div class='grid'><div class='chunk'><p>" + P3 + "</p></div></div>"
+    )
+    assert _restored(page, [P1]) == [
+        ("paragraph", P1),
+        ("heading", "The repairs"),
+        ("paragraph", P2),
+        ("list_item", "Main bridge"),
+        ("paragraph", P3),
+    ]
+
+
+def test_the_next_story_below_a_new_headline_is_no_continuation() -> None:
+    page = (
+        f"<h1>First story</h1><div class='body'><p>{P1}</p></div>"
+        f"<h1>Next story</h1><div class='body'><p>{P2}</p></div>"
+    )
+    assert _restored(page, [P1]) == [("paragraph", P1)]
+    unclassed = f"<div><p>{P1}</p></div><div><p>{P2}</p></div>"
+    assert _restored(unclassed, [P1]) == [("paragraph", P1)]

@@ -77,6 +77,8 @@ _UNIT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "table", "p
 _RESTORABLE = frozenset({"h2", "h3", "h4", "h5", "h6", "li"})
 # A heading or list item with at least this share of its text in links is navigation.
 MAX_RESTORED_LINK_SHARE = 0.5
+# A chunk of a story holds at least one paragraph this long.
+STORY_PARAGRAPH_CHARS = 80
 MAX_RESTORED_HEADING_CHARS = 150
 _LABEL_ENDS = (":", "：", "...", "…")
 
@@ -103,7 +105,7 @@ def _restorable(el: _Element, text: str, anchor: _Element) -> bool:
         return False
     if len(text) > MAX_RESTORED_HEADING_CHARS or text.endswith(_LABEL_ENDS):
         return False
-    if sum(len(_text(a)) for a in el.iter("a")) >= MAX_RESTORED_LINK_SHARE * len(text):
+    if _link_heavy(el, text):
         return False
     if el.tag == "li" and next(el.iter(*_HEADINGS, "img", "picture", "figure"), None) is not None:
         return False
@@ -141,7 +143,8 @@ def _shown_in(unit: str, blocks: list[str], start: int) -> int | None:
 
 
 def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
-    """Put back sub-headings and list items that sit between two extracted story blocks.
+    """Put back what trafilatura's choice of one container lost: sub-headings and list items
+    between two extracted story blocks, and the story's continuation in later chunks.
 
     When a page has no container trafilatura recognises, it recovers the story from bare
     paragraphs, quotes and tables and loses the headings and lists between them. A gap
@@ -166,7 +169,56 @@ def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
             previous, anchor, gap = index, el, []
         elif anchor is not None and gap is not None:
             gap = [*gap, Block("list_item" if el.tag == "li" else "heading", text)] if _restorable(el, text, anchor) else None
-    return out
+    return out + _continuation(body, anchor, folds) if anchor is not None else out
+
+
+def _later_chunks(body: _Element, container: _Element) -> list[_Element]:
+    """Elements after ``container`` with its tag and class, up to the next <h1> (the next story)."""
+    inside = set(container.iter())
+    chunks: list[_Element] = []
+    after = False
+    for el in body.iter(container.tag, "h1"):
+        if el is container:
+            after = True
+        elif after and el.tag == "h1":
+            break
+        elif after and el not in inside and el.get("class") == container.get("class"):
+            chunks.append(el)
+    return chunks
+
+
+def _link_heavy(el: _Element, text: str) -> bool:
+    return sum(len(_text(a)) for a in el.iter("a")) >= MAX_RESTORED_LINK_SHARE * len(text)
+
+
+_UNIT_KIND = {"li": "list_item", "blockquote": "quote", "table": "table", "p": "paragraph", "pre": "paragraph"}
+
+
+def _continuation(body: _Element, last: _Element, seen: list[str]) -> list[Block]:
+    """The story's text in later containers of the same kind as the one it ended in.
+
+    Long stories are often split into chunks (one container per few paragraphs, an ad or
+    promo between them); the main-text step keeps the first chunk only. Later elements with
+    the same tag and class as the last extracted block's container, holding story-length
+    paragraphs, are the rest of the story.
+    """
+    container = last.getparent()
+    if container is None or not container.get("class") or container is body:
+        return []
+    blocks: list[Block] = []
+    known = set(seen)
+    for chunk in _later_chunks(body, container):
+        units = _units(chunk)
+        if not any(len(t) >= STORY_PARAGRAPH_CHARS and el.tag == "p" and not _link_heavy(el, t) for el, t in units):
+            continue
+        for el, text in units:
+            key = fold(text)
+            if key in known or _link_heavy(el, text):
+                continue
+            known.add(key)
+            kind_name = "heading" if el.tag in _HEADINGS else _UNIT_KIND.get(el.tag, "paragraph")
+            blocks.append(Block(kind_name, text))
+    return blocks
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
