@@ -125,7 +125,7 @@ def test_share_label_alone_in_a_sentence_stays() -> None:
 # --- read_also: clean_tree -------------------------------------------------------
 
 
-@pytest.mark.parametrize("marker", ["Read also:", "Читайте также:", "Lesen Sie auch:", "Lire aussi :", "Lee también:", "Ayrıca okuyun:", "Funda futhi:", "Soma pia:"])
+@pytest.mark.parametrize("marker", ["Read also:", "Читайте также:", "Lesen Sie auch:", "Lire aussi :", "Lee también:", "Ayrıca okuyun:", "Funda futhi:", "Soma pia:", "Czytaj więcej"])
 def test_read_also_box_between_two_text_runs_goes_and_the_runs_stay_apart(marker: str) -> None:
     tree = _page(
         f"<div id='story'>{STORY}"
@@ -202,6 +202,14 @@ def test_weather_subheading_inside_a_story_stays() -> None:
         "2 Wochen kostenlos testen",
         "Folgst du schon 20 Minuten auf Whatsapp?",
         "Tu suscripción se está usando en otro dispositivo",
+        "Get the latest news from example.com in your inbox.",
+        "We independently select everything we recommend. Buying through us may earn us a commission.",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns bitte mit einer Spende.",
+        "Unabhängiger Journalismus braucht deine Unterstützung.",
+        "Fehler gefunden? Jetzt melden.",
+        "Spotted an error? Let us know.",
+        "Soutenez notre journalisme indépendant",
+        "기사 URL이 복사되었습니다",
         "Advertisement 1Story continues belowThis advertisement has not loaded yet, but your article continues below.",
     ],
 )
@@ -211,6 +219,7 @@ def test_promo_lines_are_promos(text: str) -> None:
 
 def test_story_text_mentioning_telegram_is_no_promo() -> None:
     assert not is_promo("The minister announced his resignation in a Telegram post on Sunday evening.")
+    assert not is_promo("The scam emails sat in your inbox looking like notices from the bank.")
     long = (
         "Several hours before the announcement, the ministry told journalists to subscribe to our newsletter page "
         "on Telegram, a spokesman said, but the channel was later deleted and no one at the ministry would explain "
@@ -234,6 +243,8 @@ def test_credit_lines() -> None:
     assert is_credit_line("Com informações da Agência Brasil", names)
     assert is_credit_line("With reporting by Reuters", names)
     assert is_credit_line("По материалам РИА Новости", names)
+    assert is_credit_line("Redaktion: Marcus Bensmann, Elena Müller", names)
+    assert not is_credit_line("Die Redaktion hat den Bericht am Montag geprüft.", names)
     assert not is_credit_line("The source of the leak remains unknown, officials said.", names)
     assert not is_credit_line("Photographers gathered outside the court on Monday.", names)
 
