@@ -79,6 +79,15 @@ def test_title_repeat_and_exact_duplicate_go() -> None:
     assert [(r.rule, r.text) for r in removed] == [("title", "Council Approves “Budget”"), ("duplicate", P1)]
 
 
+def test_a_copy_of_another_sources_headline_is_the_title_too() -> None:
+    h1 = "Budget day: council approves the bridge money"
+    blocks = [Block("heading", h1), Block("paragraph", P1)]
+    kept, removed = drop_noise(blocks, "Council approves budget", set(), headlines=["Council approves budget", h1])
+    assert [b.text for b in kept] == [P1]
+    assert [(r.rule, r.text) for r in removed] == [("title", h1)]
+    assert drop_noise(blocks, "Council approves budget", set())[0] == blocks  # without it, the h1 stays
+
+
 def test_near_copy_behind_a_dateline_prefix_goes() -> None:
     blocks = [Block("paragraph", P1), Block("paragraph", P2), Block("paragraph", f"Neuss · {P1}")]
     kept, removed = drop_noise(blocks, None, set())

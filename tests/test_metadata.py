@@ -12,6 +12,7 @@ from newsbot.extraction.metadata import (
     clean_authors,
     detect_language,
     normalize_date,
+    read_metadata,
     strip_site_name,
 )
 from newsbot.extraction.page import Page, parse_html
@@ -201,3 +202,13 @@ def test_broken_json_ld_is_skipped_and_non_articles_are_no_article() -> None:
     broken = "<script type='application/ld+json'>{not json</script>"
     assert _page(head=broken + _ld({"@type": "BlogPosting", "headline": "Hi"})).jsonld_article == {"@type": "BlogPosting", "headline": "Hi"}
     assert _page(head=_ld([{"@type": "Organization"}, {"@type": "BreadcrumbList"}])).jsonld_article is None
+
+
+def test_every_title_source_is_kept_as_a_headline_for_the_body_rules() -> None:
+    page = _page(
+        "<title>Bridges get money | Example Times</title><meta property='og:title' content='Council approves budget'>",
+        "<h1>Budget day: council approves the bridge money</h1>",
+    )
+    meta = read_metadata(page)
+    assert meta.title in meta.headlines
+    assert set(meta.headlines) == {"Council approves budget", "Bridges get money", "Budget day: council approves the bridge money"}

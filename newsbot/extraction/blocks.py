@@ -406,10 +406,19 @@ MIN_LEAD_CHARS = 40
 
 
 def drop_noise(
-    blocks: Iterable[Block], title: str | None, names: set[str], links: LinkTexts | None = None
+    blocks: Iterable[Block],
+    title: str | None,
+    names: set[str],
+    links: LinkTexts | None = None,
+    headlines: Iterable[str] = (),
 ) -> tuple[list[Block], list[Removal]]:
-    """Remove title repeats, share labels, markers, credits and promos; keep each text once."""
-    seen: set[str] = {fold(title)} if title else set()
+    """Remove title repeats, share labels, markers, credits and promos; keep each text once.
+
+    ``headlines`` are the page's other versions of its title (og, JSON-LD, <h1>): a block
+    repeating one of them is the headline shown again, not story text.
+    """
+    titles = {fold(t) for t in (title, *headlines) if t}
+    seen: set[str] = set(titles)
     long_seen: list[str] = []
     kept: list[Block] = []
     removed: list[Removal] = []
@@ -418,7 +427,7 @@ def drop_noise(
         if not key:
             continue
         if key in seen:
-            kind: str | None = "title" if key == fold(title or "") else "duplicate"
+            kind: str | None = "title" if key in titles else "duplicate"
         elif any(earlier in key and len(earlier) >= NEAR_COPY_SHARE * len(key) for earlier in long_seen):
             kind = "duplicate"  # the same paragraph again behind a dateline or kicker ("Neuss · …")
         else:

@@ -154,11 +154,11 @@ def extract(
         divs_to_paragraphs(body_el)
     links = LinkTexts(cleaned)
     names = site_names(meta.sitename, site)
-    blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links)
+    blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
         # trafilatura's fast path dumped the page, found nothing or stopped early: its full
         # cascade (readability/justext comparison) is worth the extra time on this page
-        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links)
+        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links, meta.headlines)
         if _better_retry(blocks, retry):
             blocks, dropped = retry, retry_dropped
     blocks, bios = drop_author_bios(blocks, meta.authors)

@@ -48,6 +48,8 @@ class Metadata:
     tags: list[str] = field(default_factory=list)
     image: str | None = None
     sitename: str | None = None
+    headlines: list[str] = field(default_factory=list)
+    """Every source's headline (og, JSON-LD, h1 …): a copy of any of them in the body is the title again."""
     descriptions: list[str] = field(default_factory=list)
     """Teaser texts the page declares (og/meta/JSON-LD description): lead candidates."""
     types: set[str] = field(default_factory=set)
@@ -198,7 +200,7 @@ def read_metadata(page: Page) -> Metadata:
     meta = Metadata()
     meta.sitename = _clean(page.first_meta("og:site_name", "application-name")) or _ld_text(ld.get("publisher"))
     title_el = page.tree.find(".//title")
-    meta.title = choose_title(
+    candidates = title_candidates(
         page,
         {
             "og": page.first_meta("og:title"),
@@ -208,6 +210,8 @@ def read_metadata(page: Page) -> Metadata:
         },
         meta.sitename,
     )
+    meta.title = vote_title(candidates)
+    meta.headlines = list(dict.fromkeys(candidates.values()))
     meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
     meta.authors = clean_authors(
         _names(ld.get("author")) or meta_authors or _visible_bylines(page), meta.sitename, site_of(page.url)
@@ -301,13 +305,9 @@ def strip_site_name(title: str, sitename: str | None, host_label: str | None = N
     return title[parts[0][0] : parts[-1][1]].strip()
 
 
-def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> str | None:
-    """The headline most title sources agree on (visible <h1>, og/twitter:title, JSON-LD, <title>).
-
-    Meta titles often carry the site name, and sites show an SEO variant in
-    one place and the headline in another; the value most sources give,
-    site names stripped, is the one datasets call the title.
-    """
+def title_candidates(page: Page, sources: dict[str, Any], sitename: str | None) -> dict[str, str]:
+    """Each title source's headline, site names stripped: og, twitter, JSON-LD, <title> and the
+    visible <h1> that best matches them."""
     host = brand_label(site_of(page.url))
     cleaned = {
         name: strip_site_name(text, sitename, host) if name in ("og", "twitter", "title") else text
@@ -321,13 +321,28 @@ def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> s
         score, _, best = max((max((_overlap(h, m) for m in metas), default=0.0), -i, h) for i, h in enumerate(h1s))
         if score >= MIN_TITLE_OVERLAP or len(h1s) == 1 or not metas:
             cleaned["h1"] = best
+    return cleaned
+
+
+def vote_title(candidates: dict[str, str]) -> str | None:
+    """The headline most title sources agree on, each source weighted (TITLE_SOURCE_WEIGHT).
+
+    Meta titles often carry the site name, and sites show an SEO variant in
+    one place and the headline in another; the value most sources give,
+    site names stripped, is the one datasets call the title.
+    """
     votes: dict[str, list[str]] = {}
-    for name, text in cleaned.items():
+    for name, text in candidates.items():
         votes.setdefault(text, []).append(name)
     if not votes:
         return None
     rank = {name: i for i, name in enumerate(TITLE_SOURCE_ORDER)}
     return max(votes, key=lambda t: (sum(TITLE_SOURCE_WEIGHT[n] for n in votes[t]), -min(rank[n] for n in votes[t])))
+
+
+def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> str | None:
+    """The page's title from its title sources (visible <h1>, og/twitter:title, JSON-LD, <title>)."""
+    return vote_title(title_candidates(page, sources, sitename))
 
 
 def _split_tags(raw: str) -> list[str]:
