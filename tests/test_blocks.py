@@ -88,6 +88,16 @@ def test_a_copy_of_another_sources_headline_is_the_title_too() -> None:
     assert drop_noise(blocks, "Council approves budget", set())[0] == blocks  # without it, the h1 stays
 
 
+def test_the_headline_with_a_kicker_or_section_label_is_the_title() -> None:
+    title = "Council approves the bridge budget"
+    blocks = [Block("heading", "Budget day " + title), Block("paragraph", title + " | Politics"), Block("paragraph", P1)]
+    kept, removed = drop_noise(blocks, title, set())
+    assert [b.text for b in kept] == [P1]
+    assert [r.rule for r in removed] == ["title", "title"]
+    long_prefix = "Two years after the flood destroyed the old crossing, " + title.lower()
+    assert drop_noise([Block("paragraph", long_prefix)], title, set())[1] == []
+
+
 def test_near_copy_behind_a_dateline_prefix_goes() -> None:
     blocks = [Block("paragraph", P1), Block("paragraph", P2), Block("paragraph", f"Neuss · {P1}")]
     kept, removed = drop_noise(blocks, None, set())

@@ -428,6 +428,8 @@ def drop_noise(
             continue
         if key in seen:
             kind: str | None = "title" if key in titles else "duplicate"
+        elif any(_headline_with_label(key, t) for t in titles):
+            kind = "title"  # "Kicker Headline" or "Headline | Section": the headline shown again
         elif any(earlier in key and len(earlier) >= NEAR_COPY_SHARE * len(key) for earlier in long_seen):
             kind = "duplicate"  # the same paragraph again behind a dateline or kicker ("Neuss · …")
         else:
@@ -440,6 +442,18 @@ def drop_noise(
             long_seen.append(key)
         kept.append(block)
     return kept, removed
+
+
+# A headline shown with a kicker or section label adds at most this much text to it.
+MAX_HEADLINE_LABEL_CHARS = 40
+MIN_HEADLINE_CHARS = 20
+
+
+def _headline_with_label(key: str, title: str) -> bool:
+    """The folded block is the folded headline with a short label before or after it."""
+    if len(title) < MIN_HEADLINE_CHARS or len(key) - len(title) > MAX_HEADLINE_LABEL_CHARS:
+        return False
+    return key != title and (key.endswith(title) or key.startswith(title))
 
 
 # Author bio boxes close a story: a short block among the last few that starts with an author's name.
