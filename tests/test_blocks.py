@@ -201,6 +201,15 @@ def test_author_bio_at_the_end_goes() -> None:
     assert [(r.rule, r.text) for r in removed] == [("author_bio", bio), ("author_bio", "Jane Doe (@janedoe) writes every Friday.")]
 
 
+def test_author_bio_with_the_role_before_the_name_goes_but_a_mention_stays() -> None:
+    bio = "Korrespondent Ulrich Exner ist bei WELT für landespolitische Themen zuständig."
+    mention = "The council thanked the reporters, among them Ulrich Exner, for the coverage."
+    blocks = [Block("paragraph", t) for t in (P1, P2, P3, mention, bio)]
+    kept, removed = drop_author_bios(blocks, ["Ulrich Exner"])
+    assert [b.text for b in kept] == [P1, P2, P3, mention]
+    assert [r.text for r in removed] == [bio]
+
+
 def test_author_name_early_in_the_story_or_as_a_prefix_stays() -> None:
     early = "Jane Doe, the council's treasurer, presented the plan on Monday."
     blocks = [Block("paragraph", t) for t in (early, P1, P2, "Jane Doesburg also spoke.", P3)]

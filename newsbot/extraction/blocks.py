@@ -461,8 +461,20 @@ BIO_TAIL_BLOCKS = 3
 MAX_BIO_CHARS = 600
 
 
+# A bio may put the author's role first ("Korrespondent Jane Doe ist …"): the name starts within this many words.
+MAX_BIO_ROLE_WORDS = 2
+
+
+def _opens_with_name(key: str, name: str) -> bool:
+    at = key.find(name)
+    if at < 0 or key[at + len(name) : at + len(name) + 1] not in " ,(":
+        return False
+    return at == 0 or (key[at - 1] == " " and len(key[:at].split()) <= MAX_BIO_ROLE_WORDS)
+
+
 def drop_author_bios(blocks: list[Block], authors: list[str]) -> tuple[list[Block], list[Removal]]:
-    """ "Jane Doe is a senior reporter who …" at the end of a story is the author box, not the story."""
+    """ "Jane Doe is a senior reporter who …" (or "Correspondent Jane Doe covers …") at the end
+    of a story is the author box, not the story."""
     names = [fold(a) for a in authors if len(a) >= 5]
     if not names or len(blocks) <= BIO_TAIL_BLOCKS:
         return blocks, []
@@ -470,7 +482,7 @@ def drop_author_bios(blocks: list[Block], authors: list[str]) -> tuple[list[Bloc
     kept, removed = blocks[:cut], []
     for block in blocks[cut:]:
         key = fold(block.text)
-        if len(block.text) <= MAX_BIO_CHARS and any(key.startswith(n) and key[len(n) : len(n) + 1] in " ,(" for n in names):
+        if len(block.text) <= MAX_BIO_CHARS and any(_opens_with_name(key, n) for n in names):
             removed.append(Removal("author_bio", block.text))
         else:
             kept.append(block)
