@@ -210,6 +210,9 @@ def test_weather_subheading_inside_a_story_stays() -> None:
         "Spotted an error? Let us know.",
         "Soutenez notre journalisme indépendant",
         "기사 URL이 복사되었습니다",
+        "Do you have a story to tell? Email: news@example.com",
+        "End of Article",
+        "Esta funcionalidad es sólo para suscriptores",
         "Advertisement 1Story continues belowThis advertisement has not loaded yet, but your article continues below.",
     ],
 )
@@ -244,6 +247,11 @@ def test_credit_lines() -> None:
     assert is_credit_line("With reporting by Reuters", names)
     assert is_credit_line("По материалам РИА Новости", names)
     assert is_credit_line("Redaktion: Marcus Bensmann, Elena Müller", names)
+    assert is_credit_line("Reporting by Maya Gebeily in Beirut; Editing by David Clarke", names)
+    assert is_credit_line("Mit Informationen der Nachrichtenagenturen AFP und dpa", names)
+    assert is_credit_line("Reporting by Jane Doe", names)
+    assert not is_credit_line("Reporting on the war has become more dangerous, the union said.", names)
+    assert not is_credit_line("Reporting by the Guardian showed that the ministry knew of the leak.", names)
     assert not is_credit_line("Die Redaktion hat den Bericht am Montag geprüft.", names)
     assert not is_credit_line("The source of the leak remains unknown, officials said.", names)
     assert not is_credit_line("Photographers gathered outside the court on Monday.", names)
