@@ -97,3 +97,20 @@ def test_read_also_marker_in_its_own_bold_paragraph_goes_with_its_list() -> None
     assert [r.rule for r in removed] == ["read_also"]
     assert "Matrículas" in removed[0].text and "Recife amplia" in removed[0].text
     assert "Matrículas" not in text_of(tree) and text_of(tree).count("regional council") == 2
+
+
+def test_picture_and_video_figures_go_but_figures_holding_story_content_stay() -> None:
+    tree = _page(
+        "<p>The regional council approved the new budget on Tuesday after a long debate.</p>"
+        "<figure><img src='a.jpg'><figcaption>The council chamber on Tuesday.</figcaption></figure>"
+        "<figure><div>Video: the debate in two minutes 02:13</div></figure>"
+        "<figure class='wp-block-table'><table><tr><td>2024</td><td>1.2 bn</td></tr></table></figure>"
+        "<figure><blockquote>It is a good day for the bridges.</blockquote></figure>"
+    )
+    removed = clean_tree(tree)
+    assert [(r.rule, r.text) for r in removed] == [
+        ("figure", "The council chamber on Tuesday."),
+        ("figure", "Video: the debate in two minutes 02:13"),
+    ]
+    text = text_of(tree)
+    assert "1.2 bn" in text and "good day for the bridges" in text and "approved the new budget" in text

@@ -270,12 +270,21 @@ def _drop(el: HtmlElement, rule: str, removed: list[Removal]) -> None:
     el.drop_tree()
 
 
+# A <figure> holding one of these is story content (WordPress wraps tables, quotes and
+# lists in figures); any other figure is a picture, video or embed with its caption.
+_STORY_IN_FIGURES = ("table", "blockquote", "ul", "ol", "pre")
+
+
 def clean_tree(tree: HtmlElement) -> list[Removal]:
     """Apply every rule; the tree is edited in place. Returns what was removed, in order."""
     etree.strip_elements(tree, *INVISIBLE_TAGS, with_tail=False)
     body = tree.find("body")
     if body is None:
         return []
+    removed: list[Removal] = []
+    for figure in [f for f in body.iter("figure") if next(f.iter(*_STORY_IN_FIGURES), None) is None]:
+        if _attached(figure, body) and text_of(figure):
+            _drop(figure, "figure", removed)
     cue = _cue_matcher()
     hits = []
     for el in body.iter():
@@ -286,7 +295,6 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
             if rule.hit(text):
                 hits.append((rule, el))
                 break
-    removed: list[Removal] = []
     for rule, el in hits:
         if not _attached(el, body):
             continue  # already gone with an earlier box
