@@ -125,7 +125,7 @@ def test_share_label_alone_in_a_sentence_stays() -> None:
 # --- read_also: clean_tree -------------------------------------------------------
 
 
-@pytest.mark.parametrize("marker", ["Read also:", "Читайте также:", "Lesen Sie auch:", "Lire aussi :", "Lee también:", "Ayrıca okuyun:", "Funda futhi:", "Soma pia:", "Czytaj więcej"])
+@pytest.mark.parametrize("marker", ["Read also:", "Читайте также:", "Lesen Sie auch:", "Lire aussi :", "Lee también:", "Ayrıca okuyun:", "Funda futhi:", "Soma pia:", "Czytaj więcej", "Noticia relacionada"])
 def test_read_also_box_between_two_text_runs_goes_and_the_runs_stay_apart(marker: str) -> None:
     tree = _page(
         f"<div id='story'>{STORY}"
@@ -212,6 +212,11 @@ def test_weather_subheading_inside_a_story_stays() -> None:
         "기사 URL이 복사되었습니다",
         "Do you have a story to tell? Email: news@example.com",
         "End of Article",
+        "Article content",
+        "3 Minuten Lesezeit",
+        "5 min read",
+        "This is a breaking news story - more to follow",
+        "カテゴリーをフォローする",
         "Esta funcionalidad es sólo para suscriptores",
         "Advertisement 1Story continues belowThis advertisement has not loaded yet, but your article continues below.",
     ],
@@ -250,6 +255,9 @@ def test_credit_lines() -> None:
     assert is_credit_line("Reporting by Maya Gebeily in Beirut; Editing by David Clarke", names)
     assert is_credit_line("Mit Informationen der Nachrichtenagenturen AFP und dpa", names)
     assert is_credit_line("Reporting by Jane Doe", names)
+    assert is_credit_line("Additional reporting from PA", names)
+    assert is_credit_line("First published in The Conversation", names)
+    assert is_credit_line("Übersetzung und Adaptierung: AFP Deutschland", names)
     assert not is_credit_line("Reporting on the war has become more dangerous, the union said.", names)
     assert not is_credit_line("Reporting by the Guardian showed that the ministry knew of the leak.", names)
     assert not is_credit_line("Die Redaktion hat den Bericht am Montag geprüft.", names)
