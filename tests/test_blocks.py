@@ -130,6 +130,15 @@ def test_datelines_credits_and_link_blocks_go() -> None:
     assert [r.rule for r in removed] == ["dateline", "link_block", "credit_line", "credit_line"]
 
 
+def test_a_card_showing_its_headline_twice_goes() -> None:
+    card = "Mike Johnson's Art of the Deal Mike Johnson's Art of the Deal"
+    kept, removed = drop_noise([Block("heading", card), Block("paragraph", P1)], None, set())
+    assert [b.text for b in kept] == [P1]
+    assert [(r.rule, r.text) for r in removed] == [("link_block", card)]
+    echo = "Again and again and again, the council said, it will not give up."
+    assert drop_noise([Block("paragraph", echo)], None, set())[1] == []
+
+
 def test_story_sentences_with_years_are_no_datelines() -> None:
     text = "In 2015 the bridge was closed for repairs that took more than three years to finish."
     kept, removed = drop_noise([Block("paragraph", text)], None, set())

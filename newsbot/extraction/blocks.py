@@ -370,9 +370,18 @@ def _after_colon(text: str, marker: str) -> bool:
     return len(text) <= MAX_READ_ALSO_LINE_CHARS and fold(text)[len(marker) :].lstrip().startswith((":", "：", "–", "—"))
 
 
+# A teaser card shows its headline twice (image link label, then title): "Headline Headline".
+MIN_DOUBLED_CHARS = 15
+
+
+def _is_doubled(text: str) -> bool:
+    half = len(text) // 2
+    return half >= MIN_DOUBLED_CHARS and text[half] == " " and text[:half] == text[half + 1 :]
+
+
 def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | None:
     """Which block-level rule a text falls under, if any."""
-    if links is not None and links.is_link_block(text):
+    if (links is not None and links.is_link_block(text)) or _is_doubled(text):
         return "link_block"
     if is_dateline(text):
         return "dateline"
