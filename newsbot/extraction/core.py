@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
@@ -13,7 +14,8 @@ from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .hints import Hints, apply_hints
-from .metadata import detect_language, read_metadata
+from .hydration import embedded_story_html, hydration_scripts
+from .metadata import Metadata, detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, Block, content_hash
 from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
@@ -98,7 +100,7 @@ def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str,
     return templates.learn(parsed.site, parsed.id, (b.signature for b in template_blocks(parsed.page.tree)))
 
 
-# Verdicts after which a page's template removal is undone: it took the story, not the chrome.
+# Verdicts that mean the page showed no story: a template removal is undone, hydration data is read.
 TEMPLATE_EMPTIED = frozenset({"empty_body", "too_short"})
 
 
@@ -116,6 +118,53 @@ def _outside_main_text(tree: HtmlElement, blocks: list[Block]) -> list[Removal]:
     """Page text the main-text step left out (navigation, sidebars, footers), for --explain."""
     kept = fold(" ".join(b.text for b in blocks))
     return [Removal("outside_main_text", b.text) for b in template_blocks(tree) if fold(b.text) not in kept]
+
+
+@dataclass
+class _Story:
+    blocks: list[Block]
+    lead: str | None
+    links: LinkTexts
+
+
+def _story(
+    cleaned: HtmlElement, url: str, meta: Metadata, names: set[str], trace: Trace, explain: bool
+) -> _Story:
+    """The body cascade on the page's tree: tree rules, structure, main text, block rules, lead."""
+    if (body_el := cleaned.find("body")) is not None:
+        unwrap_layout_tables(body_el)
+    trace.removed += clean_tree(cleaned)
+    if body_el is not None:
+        split_double_breaks(body_el)
+        divs_to_paragraphs(body_el)
+    links = LinkTexts(cleaned)
+    blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
+    if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
+        # trafilatura's fast path dumped the page, found nothing or stopped early: its full
+        # cascade (readability/justext comparison) is worth the extra time on this page
+        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links, meta.headlines)
+        if _better_retry(blocks, retry):
+            blocks, dropped = retry, retry_dropped
+    blocks, bios = drop_author_bios(blocks, meta.authors)
+    blocks, kickers = drop_kickers(blocks, meta.descriptions)
+    trace.removed += dropped + bios + kickers
+    blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
+    trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
+    if explain:
+        trace.removed += _outside_main_text(cleaned, blocks)
+    return _Story(blocks, lead, links)
+
+
+def _replace_body(tree: HtmlElement, html: str) -> None:
+    """The page's <body> becomes one <article> holding ``html``."""
+    body = tree.find("body")
+    if body is None:
+        body = tree.makeelement("body")
+        tree.append(body)
+    for child in list(body):
+        body.remove(child)
+    body.text = None
+    body.append(lxml.html.fragment_fromstring(html, create_parent="article"))
 
 
 def extract(
@@ -142,36 +191,23 @@ def extract(
 
     # Metadata has read the intact tree; from here on it is cleaned in place.
     cleaned = page.tree
+    scripts = hydration_scripts(cleaned)  # (cleaning strips scripts)
     if hints:
         apply_hints(cleaned, hints)
     from_template = _remove_template_blocks(parsed, templates) if templates is not None else []
     trace.removed += from_template
-    if (body_el := cleaned.find("body")) is not None:
-        unwrap_layout_tables(body_el)
-    trace.removed += clean_tree(cleaned)
-    if body_el is not None:
-        split_double_breaks(body_el)
-        divs_to_paragraphs(body_el)
-    links = LinkTexts(cleaned)
     names = site_names(meta.sitename, site)
-    blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
-    if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
-        # trafilatura's fast path dumped the page, found nothing or stopped early: its full
-        # cascade (readability/justext comparison) is worth the extra time on this page
-        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links, meta.headlines)
-        if _better_retry(blocks, retry):
-            blocks, dropped = retry, retry_dropped
-    blocks, bios = drop_author_bios(blocks, meta.authors)
-    blocks, kickers = drop_kickers(blocks, meta.descriptions)
-    trace.removed += dropped + bios + kickers
-    blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
-    trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
-    if explain:
-        trace.removed += _outside_main_text(cleaned, blocks)
-
+    story = _story(cleaned, url, meta, names, trace, explain)
+    drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
+    if drop_reason in TEMPLATE_EMPTIED and (html := embedded_story_html(scripts)) is not None:
+        # the page ships its story only in hydration data: extract it from that markup
+        _replace_body(cleaned, html)
+        trace.removed, trace.kept = [], []
+        story = _story(cleaned, url, meta, names, trace, explain)
+        drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
+    blocks, lead = story.blocks, story.lead
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
-    drop_reason = article_verdict(blocks, links, meta.types, meta.published, canonical or url)
     if from_template and drop_reason in TEMPLATE_EMPTIED:
         # the "template" is the story itself (pages of one text under many URLs): never let it eat the article
         retry = Trace() if explain else None
