@@ -228,6 +228,22 @@ def test_promo_lines_are_promos(text: str) -> None:
     assert is_promo(text)
 
 
+def test_a_long_appeal_ending_in_a_call_to_action_is_a_promo() -> None:
+    appeal = (
+        "Gerade jetzt braucht es Zusammenhalt und Solidarität. Eine offene Gesellschaft braucht guten, frei "
+        "zugänglichen Journalismus – und zivilgesellschaftliches Engagement. Finden Sie auch? Dann machen Sie mit "
+        "und unterstützen Sie unsere Aktion. Noch bis zum 31. Oktober gehen 50 Prozent aller Einnahmen an das "
+        "Netzwerk. Sind Sie dabei? Jetzt unterstützen"
+    )
+    assert len(appeal) > load_patterns("promos")["max_chars"]
+    assert is_promo(appeal)
+    for pattern in load_patterns("promos")["closing_calls"]["patterns"]:
+        re.compile(pattern)
+    story = "The charity asked residents to support us, the mayor said, and many of them did so by the end of the week."
+    assert not is_promo(story + " " + story)
+    assert not is_promo(story + " " + story + " The platform now has two million readers who pay to subscribe now.")
+
+
 def test_story_text_mentioning_telegram_is_no_promo() -> None:
     assert not is_promo("The minister announced his resignation in a Telegram post on Sunday evening.")
     assert not is_promo("The scam emails sat in your inbox looking like notices from the bank.")

@@ -227,9 +227,15 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _promo_regex() -> tuple[re.Pattern[str], int]:
+def _promo_regex() -> tuple[re.Pattern[str], int, re.Pattern[str], int]:
     data = load_patterns("promos")
-    return _alternation(p for ps in data["patterns"].values() for p in ps), data["max_chars"]
+    calls = data["closing_calls"]
+    return (
+        _alternation(p for ps in data["patterns"].values() for p in ps),
+        data["max_chars"],
+        _alternation(calls["patterns"]),
+        calls["max_chars"],
+    )
 
 
 @lru_cache(maxsize=1)
@@ -265,8 +271,12 @@ def is_caption(text: str) -> bool:
 
 
 def is_promo(text: str) -> bool:
-    regex, limit = _promo_regex()
-    return len(text) <= limit and regex.search(text.lower()) is not None
+    """A short call to action, or a longer appeal that ends with one."""
+    regex, limit, closing, closing_limit = _promo_regex()
+    low = text.lower()
+    if len(text) <= limit and regex.search(low) is not None:
+        return True
+    return len(text) <= closing_limit and closing.search(low) is not None
 
 
 def is_consent(text: str) -> bool:
