@@ -12,7 +12,6 @@ from newsbot.extraction.blocks import (
     drop_kickers,
     drop_noise,
     place_lead,
-    restore_structure,
 )
 from newsbot.extraction.record import Block
 
@@ -233,46 +232,6 @@ def test_short_stories_and_short_names_keep_their_blocks() -> None:
     assert drop_author_bios(longer, ["Ann"]) == (longer, [])
 
 
-# --- restore_structure -------------------------------------------------------------------
-
-
-def _restored(body_html: str, extracted: list[str]) -> list[tuple[str, str]]:
-    tree = lxml.html.document_fromstring(f"<html><body>{body_html}</body></html>")
-    return _pairs(restore_structure(tree, [Block("paragraph", t) for t in extracted]))
-
-
-def test_headings_and_lists_between_extracted_paragraphs_come_back_in_order() -> None:
-    page = (
-        f"<div><div><p>{P1}</p></div><div><h3>What changes</h3></div>"
-        f"<div><p>{P2}</p></div><ul><li>Roads first</li><li>Then the <b>bridges</b></li></ul><p>{P3}</p></div>"
-    )
-    assert _restored(page, [P1, P2, P3]) == [
-        ("paragraph", P1),
-        ("heading", "What changes"),
-        ("paragraph", P2),
-        ("list_item", "Roads first"),
-        ("list_item", "Then the bridges"),
-        ("paragraph", P3),
-    ]
-
-
-def test_a_gap_holding_other_text_or_links_stays_out() -> None:
-    teaser_box = "<div><h3>More news</h3><ul><li><a href='/a'>Storm closes the northern mountain pass</a></li></ul></div>"
-    caption = "<h4>Budget day</h4><p>Photo of the council chamber.</p>"
-    page = f"<div><p>{P1}</p>{teaser_box}<p>{P2}</p>{caption}<p>{P3}</p></div>"
-    assert _restored(page, [P1, P2, P3]) == [("paragraph", P1), ("paragraph", P2), ("paragraph", P3)]
-
-
-def test_box_titles_cards_labels_and_text_before_the_story_stay_out() -> None:
-    page = (
-        "<h2>Weather in the city</h2>"
-        f"<div><p>{P1}</p><div class='box'><h4>Current issue</h4><span>December 2024</span></div><p>{P2}</p>"
-        f"<ul><li><h3>Teaser headline</h3>Teaser text of another story</li></ul><p>{P3}</p>"
-        "<ul><li>Tags:</li></ul></div>"
-    )
-    assert _restored(page, [P1, P2, P3]) == [("paragraph", P1), ("paragraph", P2), ("paragraph", P3)]
-
-
 # --- drop_kickers --------------------------------------------------------------------------
 
 
@@ -288,31 +247,3 @@ def test_short_sentences_and_blocks_without_a_matching_description_stay() -> Non
     assert drop_kickers(blocks, [P1]) == (blocks, [])
     labelled = [Block("paragraph", "Transports"), Block("paragraph", P1)]
     assert drop_kickers(labelled, [P3]) == (labelled, [])
-
-
-def test_a_story_split_into_chunks_continues_in_later_chunks_of_the_same_kind() -> None:
-    page = (
-        "<div class='grid'><div class='chunk'><p>" + P1 + "</p></div></div>"
-        "<div class='promo'><p>Subscribe to our magazine and get the print edition at home every week.</p></div>"
-        "<div class='grid'><div class='chunk'><h2>The repairs</h2><p>" + P2 + "</p>"
-        "<ul><li>Main bridge</li></ul></div></div>"
-        "<div class='grid'><div class='chunk'><p><a href='/x'>A link list that is no story text at all, only links</a></p></div></div>"
-        "<div class='grid'><div class='chunk'><p>" + P3 + "</p></div></div>"
-    )
-    assert _restored(page, [P1]) == [
-        ("paragraph", P1),
-        ("heading", "The repairs"),
-        ("paragraph", P2),
-        ("list_item", "Main bridge"),
-        ("paragraph", P3),
-    ]
-
-
-def test_the_next_story_below_a_new_headline_is_no_continuation() -> None:
-    page = (
-        f"<h1>First story</h1><div class='body'><p>{P1}</p></div>"
-        f"<h1>Next story</h1><div class='body'><p>{P2}</p></div>"
-    )
-    assert _restored(page, [P1]) == [("paragraph", P1)]
-    unclassed = f"<div><p>{P1}</p></div><div><p>{P2}</p></div>"
-    assert _restored(unclassed, [P1]) == [("paragraph", P1)]

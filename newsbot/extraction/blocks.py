@@ -20,21 +20,22 @@ from .urls import brand_label
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
 
-def _text(el: _Element) -> str:
+def element_text(el: _Element) -> str:
+    """An element's text as one normalized paragraph."""
     return normal_paragraph("".join(el.itertext()))
 
 
-_HEADINGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
+HEADINGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
 _QUOTES = frozenset({"quote", "blockquote"})
 _LISTS = frozenset({"list", "ul", "ol", "dl"})
 _ITEMS = ("item", "li", "dt", "dd")
 
 
-def _table_text(table: _Element) -> str:
+def table_text(table: _Element) -> str:
     """Rows on their own lines, cells separated by " | "."""
     rows = []
     for row in table.iter("row", "tr"):
-        cells = [_text(c) for c in row.iter("cell", "td", "th")]
+        cells = [element_text(c) for c in row.iter("cell", "td", "th")]
         if any(cells):
             rows.append(" | ".join(cells))
     return "\n".join(rows)
@@ -45,13 +46,13 @@ def _walk(el: _Element, blocks: list[Block]) -> None:
     readability fallback, plain HTML containers (div, p, h2, ul …), which are walked into."""
     tag = el.tag
     if tag in _LISTS:
-        blocks.extend(Block("list_item", t) for item in el.iter(*_ITEMS) if (t := _text(item)))
+        blocks.extend(Block("list_item", t) for item in el.iter(*_ITEMS) if (t := element_text(item)))
     elif tag == "table":
-        if text := _table_text(el):
+        if text := table_text(el):
             blocks.append(Block("table", text))
-    elif tag in _HEADINGS or tag in _QUOTES or tag == "p" or not len(el):
-        if text := _text(el):
-            kind = "heading" if tag in _HEADINGS else "quote" if tag in _QUOTES else "paragraph"
+    elif tag in HEADINGS or tag in _QUOTES or tag == "p" or not len(el):
+        if text := element_text(el):
+            kind = "heading" if tag in HEADINGS else "quote" if tag in _QUOTES else "paragraph"
             blocks.append(Block(kind, text))
     else:
         if el.text and el.text.strip():
@@ -69,155 +70,6 @@ def body_blocks(body: _Element | None) -> list[Block]:
     for el in body if body is not None else ():
         if isinstance(el.tag, str):
             _walk(el, blocks)
-    return blocks
-
-
-# Text units of a page, in reading order, for matching extracted blocks back to the page.
-_UNIT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "table", "pre")
-_RESTORABLE = frozenset({"h2", "h3", "h4", "h5", "h6", "li"})
-# A heading or list item with at least this share of its text in links is navigation.
-MAX_RESTORED_LINK_SHARE = 0.5
-# A chunk of a story holds at least one paragraph this long.
-STORY_PARAGRAPH_CHARS = 80
-MAX_RESTORED_HEADING_CHARS = 150
-_LABEL_ENDS = (":", "：", "...", "…")
-
-
-def _units(body: _Element) -> list[tuple[_Element, str]]:
-    """The page's top-level text units in reading order (a <p> inside a quote or list item
-    belongs to it), with their text."""
-    units: list[tuple[_Element, str]] = []
-    inside: set[_Element] = set()  # units nested in the last top-level one
-    for el in body.iter(*_UNIT_TAGS):
-        if el in inside:
-            continue
-        inside = set(el.iterdescendants(*_UNIT_TAGS))
-        if text := _table_text(el) if el.tag == "table" else _text(el):
-            units.append((el, text))
-    return units
-
-
-def _restorable(el: _Element, text: str, anchor: _Element) -> bool:
-    """A heading or plain list item beside the story text: not a teaser inside a link or a
-    card with its own headline and picture, not a label, and not the title of a box that holds
-    more than it (a "Current issue" widget), nested at most two wrappers below the story's blocks."""
-    if el.tag not in _RESTORABLE or next(el.iterancestors("a"), None) is not None:
-        return False
-    if len(text) > MAX_RESTORED_HEADING_CHARS or text.endswith(_LABEL_ENDS):
-        return False
-    if _link_heavy(el, text):
-        return False
-    if el.tag == "li" and next(el.iter(*_HEADINGS, "img", "picture", "figure"), None) is not None:
-        return False
-    block = el.getparent() if el.tag == "li" else el
-    story = _containers(anchor)
-    own = fold(_text(block))
-    node = block
-    for _ in range(2):
-        node = node.getparent()
-        if node is None:
-            return False
-        if node in story:
-            return True
-        if fold(_text(node)) != own:
-            return False
-    return False
-
-
-def _containers(el: _Element) -> set[_Element]:
-    """Parent and grandparent: story blocks wrapped one level deeper than their neighbours still match."""
-    parent = el.getparent()
-    grandparent = parent.getparent() if parent is not None else None
-    return {p for p in (parent, grandparent) if p is not None}
-
-
-# A unit shorter than this matches a block only exactly, never as part of it.
-MIN_PART_CHARS = 20
-
-
-def _shown_in(unit: str, blocks: list[str], start: int) -> int | None:
-    """Index of the first block from ``start`` that is this unit's text or contains it."""
-    if len(unit) < MIN_PART_CHARS:
-        return next((i for i in range(start, len(blocks)) if blocks[i] == unit), None)
-    return next((i for i in range(start, len(blocks)) if unit in blocks[i]), None)
-
-
-def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
-    """Put back what trafilatura's choice of one container lost: sub-headings and list items
-    between two extracted story blocks, and the story's continuation in later chunks.
-
-    When a page has no container trafilatura recognises, it recovers the story from bare
-    paragraphs, quotes and tables and loses the headings and lists between them. A gap
-    between two extracted blocks that holds only headings and link-free list items is
-    part of the story; a gap that also holds other text (a teaser box, a caption) is not.
-    """
-    body = tree.find("body")
-    if body is None or not blocks:
-        return blocks
-    folds = [fold(b.text) for b in blocks]
-    out = list(blocks)
-    inserted = 0
-    previous: int | None = None  # index of the block the last matched unit showed
-    anchor: _Element | None = None  # and that unit
-    gap: list[Block] | None = []  # restorable units since then; None once other text intervened
-    for el, text in _units(body):
-        index = _shown_in(fold(text), folds, previous or 0)
-        if index is not None:
-            if previous is not None and gap:
-                out[previous + 1 + inserted : previous + 1 + inserted] = gap
-                inserted += len(gap)
-            previous, anchor, gap = index, el, []
-        elif anchor is not None and gap is not None:
-            gap = [*gap, Block("list_item" if el.tag == "li" else "heading", text)] if _restorable(el, text, anchor) else None
-    return out + _continuation(body, anchor, folds) if anchor is not None else out
-
-
-def _later_chunks(body: _Element, container: _Element) -> list[_Element]:
-    """Elements after ``container`` with its tag and class, up to the next <h1> (the next story)."""
-    inside = set(container.iter())
-    chunks: list[_Element] = []
-    after = False
-    for el in body.iter(container.tag, "h1"):
-        if el is container:
-            after = True
-        elif after and el.tag == "h1":
-            break
-        elif after and el not in inside and el.get("class") == container.get("class"):
-            chunks.append(el)
-    return chunks
-
-
-def _link_heavy(el: _Element, text: str) -> bool:
-    return sum(len(_text(a)) for a in el.iter("a")) >= MAX_RESTORED_LINK_SHARE * len(text)
-
-
-_UNIT_KIND = {"li": "list_item", "blockquote": "quote", "table": "table", "p": "paragraph", "pre": "paragraph"}
-
-
-def _continuation(body: _Element, last: _Element, seen: list[str]) -> list[Block]:
-    """The story's text in later containers of the same kind as the one it ended in.
-
-    Long stories are often split into chunks (one container per few paragraphs, an ad or
-    promo between them); the main-text step keeps the first chunk only. Later elements with
-    the same tag and class as the last extracted block's container, holding story-length
-    paragraphs, are the rest of the story.
-    """
-    container = last.getparent()
-    if container is None or not container.get("class") or container is body:
-        return []
-    blocks: list[Block] = []
-    known = set(seen)
-    for chunk in _later_chunks(body, container):
-        units = _units(chunk)
-        if not any(len(t) >= STORY_PARAGRAPH_CHARS and el.tag == "p" and not _link_heavy(el, t) for el, t in units):
-            continue
-        for el, text in units:
-            key = fold(text)
-            if key in known or _link_heavy(el, text):
-                continue
-            known.add(key)
-            kind_name = "heading" if el.tag in _HEADINGS else _UNIT_KIND.get(el.tag, "paragraph")
-            blocks.append(Block(kind_name, text))
     return blocks
 
 
@@ -465,12 +317,12 @@ def drop_noise(
 
 # A headline shown with a kicker or section label adds at most this much text to it.
 MAX_HEADLINE_LABEL_CHARS = 40
-MIN_HEADLINE_CHARS = 20
+MIN_LABELLED_HEADLINE_CHARS = 20
 
 
 def _headline_with_label(key: str, title: str) -> bool:
     """The folded block is the folded headline with a short label before or after it."""
-    if len(title) < MIN_HEADLINE_CHARS or len(key) - len(title) > MAX_HEADLINE_LABEL_CHARS:
+    if len(title) < MIN_LABELLED_HEADLINE_CHARS or len(key) - len(title) > MAX_HEADLINE_LABEL_CHARS:
         return False
     return key != title and (key.endswith(title) or key.startswith(title))
 

@@ -10,7 +10,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from .. import __version__
-from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, place_lead, restore_structure, site_names
+from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, place_lead, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .hints import Hints, apply_hints
@@ -18,6 +18,7 @@ from .hydration import embedded_story_html, hydration_scripts
 from .metadata import Metadata, detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, Block, content_hash
+from .restore import restore_structure
 from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
 from .templates import TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
