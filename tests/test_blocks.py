@@ -129,6 +129,15 @@ def test_datelines_credits_and_link_blocks_go() -> None:
     assert [r.rule for r in removed] == ["dateline", "link_block", "credit_line", "credit_line"]
 
 
+def test_read_also_marker_with_a_separator_and_headline_goes() -> None:
+    lines = ["Read also: Storm closes the northern pass", "Funda olunye udaba lapha | Abahlanu baboshiwe", "Lesen Sie auch » Neue Brücke"]
+    kept, removed = drop_noise([Block("paragraph", t) for t in lines] + [Block("paragraph", P1)], None, set())
+    assert [b.text for b in kept] == [P1]
+    assert {r.rule for r in removed} == {"read_also"}
+    sentence = "Read also the report of the court, the lawyer said: it is short but it explains the whole case."
+    assert drop_noise([Block("paragraph", sentence)], None, set())[1] == []
+
+
 def test_a_card_showing_its_headline_twice_goes() -> None:
     card = "Mike Johnson's Art of the Deal Mike Johnson's Art of the Deal"
     kept, removed = drop_noise([Block("heading", card), Block("paragraph", P1)], None, set())

@@ -227,9 +227,14 @@ class LinkTexts:
 MAX_READ_ALSO_LINE_CHARS = 200
 
 
+# After a marker, at most one word ("here", "more") before the separator that heads the headline.
+_MARKER_SEPARATOR = re.compile(r"\s*(?:[^\W\d_]+\s*)?[:：–—|»›]")
+
+
 def _after_colon(text: str, marker: str) -> bool:
-    """ "Les også: <headline>": a marker, a colon, then a headline-length line."""
-    return len(text) <= MAX_READ_ALSO_LINE_CHARS and fold(text)[len(marker) :].lstrip().startswith((":", "：", "–", "—"))
+    """ "Les også: <headline>", "Read more here | <headline>": a marker, a separator, then a
+    headline-length line."""
+    return len(text) <= MAX_READ_ALSO_LINE_CHARS and _MARKER_SEPARATOR.match(fold(text)[len(marker) :]) is not None
 
 
 # A teaser card shows its headline twice (image link label, then title): "Headline Headline".
