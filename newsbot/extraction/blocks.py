@@ -378,25 +378,20 @@ def _is_label(block: Block) -> bool:
 
 def drop_kickers(blocks: list[Block], teasers: list[str]) -> tuple[list[Block], list[Removal]]:
     """Labels above the block that repeats the page's description go: the lead starts the body."""
-    for teaser in (t for t in teasers if len(t) >= MIN_LEAD_CHARS):
-        key = fold(_ELLIPSIS.sub("", teaser))
+    for _, key in _teasers(teasers):
         for k, block in enumerate(blocks[: MAX_KICKER_BLOCKS + 1]):
-            if _matches_teaser(block.text, teaser) or key in fold(block.text):
+            if key in fold(block.text):
                 if k and all(_is_label(b) for b in blocks[:k]):
                     return blocks[k:], [Removal("kicker", b.text) for b in blocks[:k]]
                 break
     return blocks, []
 
 
-def _matches_teaser(text: str, teaser: str) -> bool:
-    """Same text, or the teaser is the text cut short with an ellipsis."""
-    a, b = fold(text), fold(teaser)
-    if a == b:
-        return True
-    if _ELLIPSIS.search(teaser):
-        stem = fold(_ELLIPSIS.sub("", teaser))
-        return len(stem) >= 40 and a.startswith(stem)
-    return False
+def _teasers(teasers: list[str]) -> list[tuple[str, str]]:
+    """Lead-length teasers with their comparison key: folded, a trailing ellipsis cut off.
+    A block shows a teaser when its folded text contains the key (the same text, the text
+    the teaser cuts short, or the text behind a dateline)."""
+    return [(t, fold(_ELLIPSIS.sub("", t))) for t in teasers if len(t) >= MIN_LEAD_CHARS]
 
 
 def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], int]) -> tuple[list[Block], str | None]:
@@ -418,11 +413,10 @@ def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], i
 
 def _find_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], int]) -> tuple[list[Block], str | None]:
     first = blocks[0] if blocks and blocks[0].type == "paragraph" else None
-    for teaser in (t for t in teasers if len(t) >= MIN_LEAD_CHARS):
-        key = fold(_ELLIPSIS.sub("", teaser))
-        if first is not None and (_matches_teaser(first.text, teaser) or key in fold(first.text)):
+    for teaser, key in _teasers(teasers):
+        if first is not None and key in fold(first.text):
             return blocks, first.text
-        if any(_matches_teaser(b.text, teaser) or key in fold(b.text) for b in blocks):
+        if any(key in fold(b.text) for b in blocks):
             continue  # a description copied from further down the story is no lead
         if shown(teaser):
             lead = normal_paragraph(teaser)
