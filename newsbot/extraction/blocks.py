@@ -41,6 +41,11 @@ def table_text(table: _Element) -> str:
     return "\n".join(rows)
 
 
+def text_kind(tag: str) -> str:
+    """The block type of a text element that is no list item or table: heading, quote or paragraph."""
+    return "heading" if tag in HEADINGS else "quote" if tag in _QUOTES else "paragraph"
+
+
 def _walk(el: _Element, blocks: list[Block]) -> None:
     """One element of an extracted body: trafilatura's XML (p, head, list …) or, from its
     readability fallback, plain HTML containers (div, p, h2, ul …), which are walked into."""
@@ -52,8 +57,7 @@ def _walk(el: _Element, blocks: list[Block]) -> None:
             blocks.append(Block("table", text))
     elif tag in HEADINGS or tag in _QUOTES or tag == "p" or not len(el):
         if text := element_text(el):
-            kind = "heading" if tag in HEADINGS else "quote" if tag in _QUOTES else "paragraph"
-            blocks.append(Block(kind, text))
+            blocks.append(Block(text_kind(tag), text))
     else:
         if el.text and el.text.strip():
             blocks.append(Block("paragraph", normal_paragraph(el.text)))

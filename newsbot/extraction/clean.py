@@ -64,7 +64,7 @@ def text_of(el: HtmlElement) -> str:
     return _SPACE.sub(" ", el.text_content()).strip()
 
 
-def _link_share(el: HtmlElement) -> float:
+def link_share(el: HtmlElement) -> float:
     """Share of an element's text that sits inside links."""
     total = len(text_of(el))
     if not total:
@@ -77,7 +77,7 @@ def _has_story_text(el: HtmlElement) -> bool:
     for block in el.iter(*_TEXT_BLOCK_TAGS, "div"):
         if block.tag == "div" and len(block):
             continue  # only leaf divs stand for paragraphs
-        if len(text_of(block)) >= STORY_PARAGRAPH_CHARS and _link_share(block) < 0.5:
+        if len(text_of(block)) >= STORY_PARAGRAPH_CHARS and link_share(block) < 0.5:
             if next(block.iterancestors("a"), None) is None:  # a teaser card's text inside a link is no story
                 return True
     return False
@@ -164,14 +164,14 @@ def _read_also_box(el: HtmlElement) -> HtmlElement | None:
     marker = read_also_marker(own)
     if marker is None or len(own) > len(marker) + 200:
         return None
-    if len(own) > len(marker) + MARKER_PUNCTUATION_CHARS and _link_share(el) < 0.5:
+    if len(own) > len(marker) + MARKER_PUNCTUATION_CHARS and link_share(el) < 0.5:
         return None  # "Related to this, ..." is a sentence, not a marker
 
     def headline_block(parent: HtmlElement) -> bool:
         rest = len(text_of(parent)) - len(marker)
         if rest <= MARKER_PUNCTUATION_CHARS:
             return True  # the marker's own wrapper (<p><strong>Read also:</strong></p>)
-        return rest <= 1500 and not _has_story_text(parent) and _link_share(parent) * len(text_of(parent)) >= 0.6 * rest
+        return rest <= 1500 and not _has_story_text(parent) and link_share(parent) * len(text_of(parent)) >= 0.6 * rest
 
     return _climb(el, headline_block)
 
@@ -182,7 +182,7 @@ def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
     sibling = box.getnext()
     while sibling is not None and (not isinstance(sibling.tag, str) or text_of(sibling)):
         if isinstance(sibling.tag, str):
-            if _link_share(sibling) < 0.6 or _has_story_text(sibling):
+            if link_share(sibling) < 0.6 or _has_story_text(sibling):
                 break
             followers.append(sibling)
         sibling = sibling.getnext()

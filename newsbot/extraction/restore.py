@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from lxml.etree import _Element
 
-from .blocks import HEADINGS, element_text, table_text
-from .clean import fold
+from .blocks import HEADINGS, element_text, table_text, text_kind
+from .clean import fold, link_share
 from .record import Block
 
 # Text units of a page, in reading order, for matching extracted blocks back to the page.
@@ -49,7 +49,7 @@ def _restorable(el: _Element, text: str, anchor: _Element) -> bool:
         return False
     if len(text) > MAX_RESTORED_HEADING_CHARS or text.endswith(_LABEL_ENDS):
         return False
-    if _link_heavy(el, text):
+    if link_share(el) >= MAX_RESTORED_LINK_SHARE:
         return False
     if el.tag == "li" and next(el.iter(*HEADINGS, "img", "picture", "figure"), None) is not None:
         return False
@@ -112,7 +112,7 @@ def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
                 inserted += len(gap)
             previous, anchor, gap = index, el, []
         elif anchor is not None and gap is not None:
-            gap = [*gap, Block("list_item" if el.tag == "li" else "heading", text)] if _restorable(el, text, anchor) else None
+            gap = [*gap, Block(_unit_kind(el.tag), text)] if _restorable(el, text, anchor) else None
     return out + _continuation(body, anchor, folds) if anchor is not None else out
 
 
@@ -131,11 +131,8 @@ def _later_chunks(body: _Element, container: _Element) -> list[_Element]:
     return chunks
 
 
-def _link_heavy(el: _Element, text: str) -> bool:
-    return sum(len(element_text(a)) for a in el.iter("a")) >= MAX_RESTORED_LINK_SHARE * len(text)
-
-
-_UNIT_KIND = {"li": "list_item", "blockquote": "quote", "table": "table", "p": "paragraph", "pre": "paragraph"}
+def _unit_kind(tag: str) -> str:
+    return "list_item" if tag == "li" else "table" if tag == "table" else text_kind(tag)
 
 
 def _continuation(body: _Element, last: _Element, seen: list[str]) -> list[Block]:
@@ -153,13 +150,12 @@ def _continuation(body: _Element, last: _Element, seen: list[str]) -> list[Block
     known = set(seen)
     for chunk in _later_chunks(body, container):
         units = _units(chunk)
-        if not any(len(t) >= STORY_PARAGRAPH_CHARS and el.tag == "p" and not _link_heavy(el, t) for el, t in units):
+        if not any(len(t) >= STORY_PARAGRAPH_CHARS and el.tag == "p" and link_share(el) < MAX_RESTORED_LINK_SHARE for el, t in units):
             continue
         for el, text in units:
             key = fold(text)
-            if key in known or _link_heavy(el, text):
+            if key in known or link_share(el) >= MAX_RESTORED_LINK_SHARE:
                 continue
             known.add(key)
-            kind_name = "heading" if el.tag in HEADINGS else _UNIT_KIND.get(el.tag, "paragraph")
-            blocks.append(Block(kind_name, text))
+            blocks.append(Block(_unit_kind(el.tag), text))
     return blocks
