@@ -8,12 +8,13 @@ import pytest
 
 from newsbot.extraction.metadata import (
     best_date,
-    choose_title,
     clean_authors,
     detect_language,
     normalize_date,
     read_metadata,
     strip_site_name,
+    title_candidates,
+    vote_title,
 )
 from newsbot.extraction.page import Page, parse_html
 
@@ -27,6 +28,11 @@ def _ld(data: object) -> str:
 
 
 # --- titles -----------------------------------------------------------------------
+
+
+def choose_title(page: Page, sources: dict[str, str | None], sitename: str | None) -> str | None:
+    """What read_metadata does with a page's title sources."""
+    return vote_title(title_candidates(page, sources, sitename))
 
 
 def test_title_most_sources_agree_on_wins() -> None:

@@ -340,11 +340,6 @@ def vote_title(candidates: dict[str, str]) -> str | None:
     return max(votes, key=lambda t: (sum(TITLE_SOURCE_WEIGHT[n] for n in votes[t]), -min(rank[n] for n in votes[t])))
 
 
-def choose_title(page: Page, sources: dict[str, Any], sitename: str | None) -> str | None:
-    """The page's title from its title sources (visible <h1>, og/twitter:title, JSON-LD, <title>)."""
-    return vote_title(title_candidates(page, sources, sitename))
-
-
 def _split_tags(raw: str) -> list[str]:
     """Keyword meta tags pack several tags into one string."""
     return [t for t in (_clean(part) for part in re.split(r"[,;]", raw)) if t]
