@@ -52,6 +52,13 @@ def test_title_tie_goes_to_the_more_trusted_source() -> None:
     assert choose_title(page, {"og": None, "title": None}, None) is None
 
 
+def test_og_title_outweighs_seo_copies_in_twitter_and_title_tags() -> None:
+    # twitter:title and <title> agreeing is one SEO field twice, weaker than the declared og:title
+    page = _page()
+    sources = {"og": "Council approves the bridge budget", "twitter": "Bridge money at last", "title": "Bridge money at last"}
+    assert choose_title(page, sources, None) == "Council approves the bridge budget"
+
+
 def test_h1_naming_the_site_is_no_title() -> None:
     page = _page(body="<h1>Example Times</h1>")
     assert choose_title(page, {"og": "Council approves the bridge budget"}, "Example Times") == "Council approves the bridge budget"
