@@ -11,6 +11,7 @@ from newsbot.extraction.blocks import (
     drop_author_bios,
     drop_kickers,
     drop_noise,
+    drop_pull_quotes,
     place_lead,
 )
 from newsbot.extraction.record import Block
@@ -239,6 +240,40 @@ def test_short_stories_and_short_names_keep_their_blocks() -> None:
     assert drop_author_bios(blocks, ["Jane Doe"]) == (blocks, [])
     longer = [Block("paragraph", t) for t in (P1, P2, P3, "Ann is a reporter.")]
     assert drop_author_bios(longer, ["Ann"]) == (longer, [])
+
+
+# --- drop_pull_quotes ---------------------------------------------------------------------------
+
+
+def test_quote_repeating_words_of_a_paragraph_is_a_pull_quote() -> None:
+    said = "“We should have started on these bridges years ago,” the mayor said on Tuesday."
+    blocks = [
+        Block("paragraph", P1),
+        Block("quote", "“We should have started on these bridges years ago”"),  # before the paragraph it repeats
+        Block("paragraph", said),
+        Block("quote", "The river is low enough for the crews to reach the piers"),  # words of P3, in other case
+        Block("paragraph", P3),
+    ]
+    kept, removed = drop_pull_quotes(blocks)
+    assert _pairs(kept) == [("paragraph", P1), ("paragraph", said), ("paragraph", P3)]
+    assert [r.rule for r in removed] == ["pull_quote", "pull_quote"]
+
+
+def test_quotes_found_nowhere_else_and_short_quotes_stay() -> None:
+    blocks = [
+        Block("paragraph", P1),
+        Block("quote", "Nobody told us the bridge was closing, and now the school run takes an hour."),
+        Block("quote", "Years ago"),  # too short to tell a pull quote from a phrase
+        Block("paragraph", "Work should have started years ago, he said."),
+    ]
+    assert drop_pull_quotes(blocks) == (blocks, [])
+
+
+def test_a_quote_is_not_a_copy_of_another_quote() -> None:
+    # two quote blocks (a quote and its translation, a poem's repeated line) are not a pull quote
+    line = Block("quote", "The river gives and the river takes, and we live on its banks.")
+    blocks = [Block("paragraph", P1), line, Block("quote", line.text + " So it was, so it will be.")]
+    assert drop_pull_quotes(blocks) == (blocks, [])
 
 
 # --- drop_kickers --------------------------------------------------------------------------

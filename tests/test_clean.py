@@ -45,6 +45,15 @@ def test_clean_tree_drops_invisible_elements_and_keeps_their_tail() -> None:
     assert tree.get_element_by_id("p").text_content() == "Before after"
 
 
+def test_clean_tree_strips_comments_but_keeps_the_text_after_them() -> None:
+    # text behind a comment is the comment's tail: main-text extraction dropped it with the comment
+    tree = _page("<div id='d'><div class='ad'></div>A local heard cries. <!-- -->He alerted the police.<!-- x --></div>")
+    assert clean_tree(tree) == []
+    assert list(tree.iter(lxml.etree.Comment)) == []
+    host = tree.get_element_by_id("d")
+    assert host[0].tail == "A local heard cries. He alerted the police."
+
+
 def test_clean_tree_without_body_removes_nothing() -> None:
     tree = lxml.html.fromstring("<div><span>Share</span></div>")
     assert clean_tree(tree) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 from lxml.html import HtmlElement
 
-from newsbot.extraction.structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
+from newsbot.extraction.structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 
 LONG = "The regional council approved the new budget on Tuesday after a debate that lasted into the night."
 
@@ -94,3 +94,42 @@ def test_text_divs_stay_divs_on_a_page_with_paragraphs() -> None:
     two = _body(f"<p>{LONG}</p><p>{LONG}</p><div id='c'>Paragraph as a div</div>")
     divs_to_paragraphs(two)
     assert two.get_element_by_id("c").tag == "p"  # two story paragraphs are not yet paragraph markup
+
+
+# --- loose text between blocks ---------------------------------------------------------------
+
+SECOND = "Police reached the spot within minutes and took the driver to the station for questioning."
+
+
+def test_loose_text_between_blocks_becomes_paragraphs_in_order() -> None:
+    # story text written straight into a div, between a picture box and an (empty) ad slot
+    body = _body(
+        f"<div id='s'>{LONG}<span class='br'></span><div class='pic'><img src='a.jpg'></div>"
+        f"<b>Arrest</b> {SECOND}<div class='ad'></div>Tail sentence that closes the story for good.</div>"
+    )
+    wrap_loose_text(body)
+    host = body.get_element_by_id("s")
+    assert [c.tag for c in host] == ["p", "div", "p", "div", "p"]
+    assert [p.text_content() for p in host.findall("p")] == [
+        LONG, f"Arrest {SECOND}", "Tail sentence that closes the story for good."
+    ]
+    assert host.text is None and all(not (c.tail or "").strip() for c in host)
+
+
+def test_separators_and_text_inside_child_elements_stay_loose() -> None:
+    # "|" between menu blocks is a separator; a caption wholly inside a span is not loose text
+    html = (
+        "<div id='m'><div>Home</div> | <div>News</div></div>"
+        f"<div id='c'><p>{LONG}</p><span class='caption'>{SECOND}</span></div>"
+    )
+    body = _body(html)
+    before = lxml.html.tostring(body, encoding="unicode")
+    wrap_loose_text(body)
+    assert lxml.html.tostring(body, encoding="unicode") == before
+    assert "<p>" not in before.replace(f"<p>{LONG}</p>", "")
+
+
+def test_text_only_divs_are_left_to_divs_to_paragraphs() -> None:
+    body = _body(f"<div id='t'>{LONG}</div>")
+    wrap_loose_text(body)
+    assert _tags(body) == ["div"]

@@ -369,6 +369,25 @@ def drop_author_bios(blocks: list[Block], authors: list[str]) -> tuple[list[Bloc
     return kept, removed
 
 
+# A quote this long or longer that repeats words of another block is a pull quote.
+MIN_PULL_QUOTE_CHARS = 30
+
+
+def drop_pull_quotes(blocks: list[Block]) -> tuple[list[Block], list[Removal]]:
+    """A quote block whose words stand in a paragraph of the story (before or after it) is
+    a pull quote: the sentence shown twice, once as display type. A quote found nowhere
+    else on the list is the story quoting someone and stays."""
+    paragraphs = [fold(b.text) for b in blocks if b.type != "quote"]
+    kept, removed = [], []
+    for block in blocks:
+        key = fold(block.text)
+        if block.type == "quote" and len(key) >= MIN_PULL_QUOTE_CHARS and any(key in p for p in paragraphs):
+            removed.append(Removal("pull_quote", block.text))
+        else:
+            kept.append(block)
+    return kept, removed
+
+
 # A kicker or section label above the standfirst ("Transports", "Exclusive") is a few words, not a sentence.
 MAX_KICKER_WORDS = 3
 MAX_KICKER_BLOCKS = 2

@@ -278,6 +278,8 @@ _STORY_IN_FIGURES = ("table", "blockquote", "ul", "ol", "pre")
 def clean_tree(tree: HtmlElement) -> list[Removal]:
     """Apply every rule; the tree is edited in place. Returns what was removed, in order."""
     etree.strip_elements(tree, *INVISIBLE_TAGS, with_tail=False)
+    # Comments go but their tails stay: text after a `<!-- -->` is still the sentence's text
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     body = tree.find("body")
     if body is None:
         return []

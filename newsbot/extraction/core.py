@@ -10,7 +10,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from .. import __version__
-from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, place_lead, site_names
+from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, drop_pull_quotes, place_lead, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .hints import Hints, apply_hints
@@ -19,7 +19,7 @@ from .metadata import Metadata, detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, Block, content_hash
 from .restore import restore_structure
-from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables
+from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict
@@ -136,8 +136,9 @@ def _story(
         unwrap_layout_tables(body_el)
     trace.removed += clean_tree(cleaned)
     if body_el is not None:
-        split_double_breaks(body_el)
         divs_to_paragraphs(body_el)
+        wrap_loose_text(body_el)
+        split_double_breaks(body_el)
     links = LinkTexts(cleaned)
     blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
@@ -148,7 +149,8 @@ def _story(
             blocks, dropped = retry, retry_dropped
     blocks, bios = drop_author_bios(blocks, meta.authors)
     blocks, kickers = drop_kickers(blocks, meta.descriptions)
-    trace.removed += dropped + bios + kickers
+    blocks, pull_quotes = drop_pull_quotes(blocks)
+    trace.removed += dropped + bios + kickers + pull_quotes
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
     trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
     if explain:

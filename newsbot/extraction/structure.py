@@ -87,6 +87,66 @@ def _inline_only(el: HtmlElement) -> bool:
     return all(isinstance(c.tag, str) and (c.tag in INLINE_TAGS or c.tag == "br") for c in el)
 
 
+_LOOSE_TEXT_HOSTS = ("div", "section", "article", "main", "td")
+# A run with less bare text than this (outside any child element) is a separator or label.
+MIN_LOOSE_RUN_CHARS = 40
+
+
+def _is_inline(item: str | HtmlElement) -> bool:
+    return isinstance(item, str) or not isinstance(item.tag, str) or item.tag in INLINE_TAGS or item.tag == "br"
+
+
+def _loose_chars(run: list[str | HtmlElement]) -> int:
+    """Characters of bare text in a run: text wholly inside a span or link is a caption or label."""
+    return sum(len(item.strip()) for item in run if isinstance(item, str))
+
+
+def wrap_loose_text(body: HtmlElement) -> None:
+    """Text sitting between block children of a container becomes a ``<p>`` per run.
+
+    Browsers render such runs as anonymous blocks; left loose, the text is the
+    tail of an ad slot or picture box, and main-text extraction drops it with
+    the box (story text written straight into a div between image and ad slots).
+    """
+    for host in [el for el in body.iter(*_LOOSE_TEXT_HOSTS) if not _inline_only(el)]:
+        items: list[str | HtmlElement] = [host.text or ""]
+        for child in host:
+            items += [child, child.tail or ""]
+        runs: list[list[str | HtmlElement]] = [[]]
+        for item in items:
+            if _is_inline(item):
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+                runs.append([])
+        if not any(_loose_chars(run) >= MIN_LOOSE_RUN_CHARS for run in runs if run and _is_inline(run[0])):
+            continue
+        for child in list(host):
+            child.tail = None
+            host.remove(child)
+        host.text = None
+        for run in runs:
+            if run and not _is_inline(run[0]):
+                host.append(run[0])
+            elif _loose_chars(run) >= MIN_LOOSE_RUN_CHARS:
+                para = host.makeelement("p")
+                _append_inline(para, run)
+                host.append(para)
+            else:
+                _append_inline(host, run)
+
+
+def _append_inline(host: HtmlElement, run: list[str | HtmlElement]) -> None:
+    """Put text and inline elements back at the end of ``host`` as they were."""
+    for item in run:
+        if not isinstance(item, str):
+            host.append(item)
+        elif len(host):
+            host[-1].tail = (host[-1].tail or "") + item
+        else:
+            host.text = (host.text or "") + item
+
+
 def split_double_breaks(body: HtmlElement) -> None:
     """Inline text separated by two or more ``<br>`` becomes one ``<p>`` per piece."""
     for host in [el for el in body.iter(*_PARAGRAPH_HOSTS, "p") if _inline_only(el) and _has_double_break(el)]:
@@ -112,15 +172,7 @@ def split_double_breaks(body: HtmlElement) -> None:
             groups[-1].append(item)
         for group in groups:
             para = host.makeelement("p")
-            last: HtmlElement | None = None
-            for item in group:
-                if not isinstance(item, str):
-                    para.append(item)
-                    last = item
-                elif last is None:
-                    para.text = (para.text or "") + item
-                else:
-                    last.tail = (last.tail or "") + item
+            _append_inline(para, group)
             if para.text_content().strip():
                 host.append(para)
         if host.tag == "p":
