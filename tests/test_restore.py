@@ -1,11 +1,12 @@
-"""Restore: sub-headings and lists between extracted paragraphs, and later chunks of a split story."""
+"""Restore: sub-headings and lists between extracted paragraphs, later chunks of a split story,
+and the sidebar tail a too-wide container brings along."""
 
 from __future__ import annotations
 
 import lxml.html
 
 from newsbot.extraction.record import Block
-from newsbot.extraction.restore import restore_structure
+from newsbot.extraction.restore import cut_sidebar_tail, restore_structure
 
 P1 = "The regional council approved the new budget on Tuesday after a debate that lasted well into the night."
 P2 = "Opposition members said the repairs should have started years ago and asked for a full list of bridges."
@@ -75,3 +76,36 @@ def test_the_next_story_below_a_new_headline_is_no_continuation() -> None:
     assert _restored(page, [P1]) == [("paragraph", P1)]
     unclassed = f"<div><p>{P1}</p></div><div><p>{P2}</p></div>"
     assert _restored(unclassed, [P1]) == [("paragraph", P1)]
+
+
+# --- the sidebar tail -------------------------------------------------------------------------
+
+SIDEBAR = ["New pictures", "Share price", "From the forum", "Router deal: 59,99 €"]
+
+
+def _cut(body_html: str, extracted: list[str]) -> tuple[list[str], list[str]]:
+    tree = lxml.html.document_fromstring(f"<html><body>{body_html}</body></html>")
+    kept, removed = cut_sidebar_tail(tree, [Block("paragraph", t) for t in extracted])
+    assert all(r.rule == "sidebar" for r in removed)
+    return [b.text for b in kept], [r.text for r in removed]
+
+
+def test_short_blocks_after_the_story_in_the_next_column_are_a_sidebar() -> None:
+    column = "".join(f"<div class='box'><p>{t}</p></div>" for t in SIDEBAR)
+    page = f"<div class='wrap'><div class='story'><p>{P1}</p><p>{P2}</p><p>Short closing line.</p><p>{P3}</p></div><div class='right'>{column}</div></div>"
+    assert _cut(page, [P1, P2, "Short closing line.", P3, *SIDEBAR]) == ([P1, P2, "Short closing line.", P3], SIDEBAR)
+
+
+def test_a_story_continued_in_the_next_container_stays() -> None:
+    p4 = "The mayor said the city would publish the full list of bridges and the order of works next month."
+    page = f"<div class='wrap'><div class='story'><p>{P1}</p><p>{P2}</p><p>{P3}</p></div><div class='more'><h3>Next steps</h3><p>{p4}</p><p>End.</p></div></div>"
+    blocks = [P1, P2, P3, "Next steps", p4, "End."]
+    assert _cut(page, blocks) == (blocks, [])
+
+
+def test_short_blocks_inside_the_story_container_and_short_tails_stay() -> None:
+    inside = "".join(f"<p>{t}</p>" for t in SIDEBAR)
+    page = f"<div class='wrap'><div class='story'><p>{P1}</p><p>{P2}</p><p>{P3}</p>{inside}</div></div>"
+    assert _cut(page, [P1, P2, P3, *SIDEBAR]) == ([P1, P2, P3, *SIDEBAR], [])
+    two = f"<div class='wrap'><div class='story'><p>{P1}</p><p>{P2}</p></div><div><p>Tags</p><p>Share</p></div></div>"
+    assert _cut(two, [P1, P2, "Tags", "Share"]) == ([P1, P2, "Tags", "Share"], [])

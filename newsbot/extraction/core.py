@@ -18,7 +18,7 @@ from .hydration import embedded_story_html, hydration_scripts
 from .metadata import Metadata, detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, Block, content_hash
-from .restore import restore_structure
+from .restore import cut_sidebar_tail, restore_structure
 from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
@@ -150,7 +150,8 @@ def _story(
     blocks, bios = drop_author_bios(blocks, meta.authors)
     blocks, kickers = drop_kickers(blocks, meta.descriptions)
     blocks, pull_quotes = drop_pull_quotes(blocks)
-    trace.removed += dropped + bios + kickers + pull_quotes
+    blocks, sidebar = cut_sidebar_tail(cleaned, blocks)
+    trace.removed += dropped + bios + kickers + pull_quotes + sidebar
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
     trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
     if explain:

@@ -1,9 +1,11 @@
-"""Put back what trafilatura's choice of one story container lost.
+"""Fit the extracted blocks to the story's container: put back what trafilatura's choice of
+one container lost, and cut the sidebar it let in.
 
 trafilatura keeps one container's text. On a page without a container it recognises it
 recovers bare paragraphs, quotes and tables, and loses the sub-headings and lists between
-them; on a story split into chunks it keeps the first chunk. Matching the extracted blocks
-back to the page's text units finds both.
+them; on a story split into chunks it keeps the first chunk; a container chosen too wide
+brings the sidebar's labels along after the story. Matching the extracted blocks back to
+the page's text units finds all three.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from lxml.etree import _Element
 
 from .blocks import HEADINGS, element_text, table_text, text_kind
-from .clean import fold, link_share
+from .clean import Removal, fold, link_share
 from .record import Block
 
 # Text units of a page, in reading order, for matching extracted blocks back to the page.
@@ -159,3 +161,59 @@ def _continuation(body: _Element, last: _Element, seen: list[str]) -> list[Block
             known.add(key)
             blocks.append(Block(_unit_kind(el.tag), text))
     return blocks
+
+
+# The story's container holds at least this share of its story-length paragraphs' text.
+STORY_CONTAINER_SHARE = 0.9
+# A tail outside that container is a sidebar when less than this share of its text is in
+# story-length paragraphs (labels, prices, headings), and it has at least this many blocks.
+MAX_SIDEBAR_STORY_SHARE = 0.5
+MIN_SIDEBAR_BLOCKS = 3
+
+
+def _block_elements(body: _Element, blocks: list[Block]) -> dict[int, _Element]:
+    """For each block shown by a page unit, the first such unit (reading order kept)."""
+    folds = [fold(b.text) for b in blocks]
+    owner: dict[int, _Element] = {}
+    previous = 0
+    for el, text in _units(body):
+        if (index := _shown_in(fold(text), folds, previous)) is not None:
+            owner.setdefault(index, el)
+            previous = index
+    return owner
+
+
+def _story_container(owner: dict[int, _Element], blocks: list[Block]) -> _Element | None:
+    """The deepest element holding most of the story-length paragraphs' text."""
+    held: dict[_Element, int] = {}
+    total = 0
+    for index, el in owner.items():
+        if len(text := blocks[index].text) >= STORY_PARAGRAPH_CHARS:
+            total += len(text)
+            for ancestor in el.iterancestors():
+                held[ancestor] = held.get(ancestor, 0) + len(text)
+    enough = [el for el, chars in held.items() if chars >= STORY_CONTAINER_SHARE * total]
+    return max(enough, key=lambda el: sum(1 for _ in el.iterancestors()), default=None)
+
+
+def cut_sidebar_tail(tree: _Element, blocks: list[Block]) -> tuple[list[Block], list[Removal]]:
+    """Blocks after the story's last block in its container, mostly short ones, are a sidebar.
+
+    A container chosen one level too wide holds the story and the column beside it
+    ("New pictures", "Share price", "59,99 €"). A tail made of story-length paragraphs is
+    kept: that is a story continued in the next container.
+    """
+    body = tree.find("body")
+    if body is None:
+        return blocks, []
+    owner = _block_elements(body, blocks)
+    container = _story_container(owner, blocks)
+    inside = [i for i, el in owner.items() if container is not None and container in el.iterancestors()]
+    if not inside:
+        return blocks, []
+    tail = blocks[max(inside) + 1 :]
+    chars = sum(len(b.text) for b in tail)
+    story_chars = sum(len(b.text) for b in tail if len(b.text) >= STORY_PARAGRAPH_CHARS)
+    if len(tail) < MIN_SIDEBAR_BLOCKS or story_chars >= MAX_SIDEBAR_STORY_SHARE * chars:
+        return blocks, []
+    return blocks[: max(inside) + 1], [Removal("sidebar", b.text) for b in tail]
