@@ -31,7 +31,7 @@ from newsbot.extraction.structure import split_double_breaks
 REGEX_TABLES = {"promos", "credits", "social_embeds"}
 # Every table and where its behaviour is tested; a new table without a test fails the suite.
 TESTED_TABLES = {
-    "share_labels", "read_also", "promos", "widgets", "credits", "consent", "bylines", "social_embeds", "captions",
+    "share_labels", "read_also", "promos", "widgets", "sources", "credits", "consent", "bylines", "social_embeds", "captions",
     "tracking_params",  # tests/test_urls.py
 }
 TABLES = sorted(p.stem for p in PATTERN_DIR.glob("*.json"))
@@ -181,6 +181,48 @@ def test_weather_subheading_inside_a_story_stays() -> None:
     tree = _page(f"<article><p>{STORY}</p><h2>Weather</h2><p>{STORY_2}</p></article>")
     assert clean_tree(tree) == []
     assert tree.find(".//h2").text == "Weather"
+
+
+# --- sources: clean_tree ------------------------------------------------------------
+
+
+def test_sources_box_goes_whole_with_items_that_are_not_links() -> None:
+    tree = _page(
+        f"<article><p>{STORY}</p><p>{STORY_2}</p>"
+        "<div class='box'><div>Verwendete Quellen</div><ul><li>Eigene Recherchen</li>"
+        "<li>nytimes.com: Behind the seized tanker (Englisch)</li><li>dpa</li></ul></div></article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["sources"]
+    text = _body_text(tree)
+    assert "Recherchen" not in text and "nytimes" not in text
+    assert STORY in text and STORY_2 in text
+
+
+def test_bare_sources_heading_goes_with_the_list_after_it() -> None:
+    tree = _page(
+        f"<article><p>{STORY}</p><h3>Sources:</h3><ul><li>Council minutes, 12 May</li><li>Interview with the mayor</li></ul>"
+        f"<p>{STORY_2}</p></article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["sources", "sources"]
+    text = _body_text(tree)
+    assert "Council minutes" not in text and "Sources" not in text
+    assert STORY in text and STORY_2 in text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<article><p>{STORY}</p><h2>Fuentes</h2><p>{STORY_2}</p></article>",  # a sub-heading over story text
+        f"<article><p>Sources said the vote would be close.</p><p>{STORY}</p></article>",  # the word in a sentence
+    ],
+)
+def test_sources_word_in_story_text_stays(html: str) -> None:
+    tree = _page(html)
+    before = _body_text(tree)
+    assert clean_tree(tree) == []
+    assert _body_text(tree) == before
 
 
 # --- promos: is_promo ------------------------------------------------------------------

@@ -192,24 +192,55 @@ def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
 # --- widgets --------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _widget_headings() -> tuple[frozenset[str], int]:
-    data = load_patterns("widgets")
+@lru_cache(maxsize=None)
+def _box_headings(table: str) -> tuple[frozenset[str], int]:
+    """A table of box titles (widgets, source lists) and the most text such a box holds."""
+    data = load_patterns(table)
     return frozenset(fold(h) for hs in data["headings"].values() for h in hs), data["max_chars"]
 
 
+def _headed_box(el: HtmlElement, table: str) -> HtmlElement | None:
+    """The element titled with one of ``table``'s headings and the small block it heads."""
+    headings, limit = _box_headings(table)
+    if fold(text_of(el)) not in headings:
+        return None
+    return _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p))
+
+
 def _widget_hit(text: str) -> bool:
-    headings, _ = _widget_headings()
-    return len(text) <= 40 and fold(text) in headings
+    return len(text) <= 40 and fold(text) in _box_headings("widgets")[0]
 
 
 def _widget_box(el: HtmlElement) -> HtmlElement | None:
     """A widget title ("Exchange Rates", "Погода" …) and the small block it heads."""
-    headings, limit = _widget_headings()
-    if fold(text_of(el)) not in headings:
-        return None
-    box = _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p))
+    box = _headed_box(el, "widgets")
     return box if box is not el else None  # a bare sub-heading inside a story is not a widget
+
+
+# --- source lists -----------------------------------------------------------------
+
+
+def _sources_hit(text: str) -> bool:
+    return len(text) <= 40 and fold(text) in _box_headings("sources")[0]
+
+
+def _source_lists(box: HtmlElement) -> list[HtmlElement]:
+    """The lists right after a bare "Sources" heading (a whole box brings its own list)."""
+    lists: list[HtmlElement] = []
+    if not _sources_hit(text_of(box)):
+        return lists
+    sibling = box.getnext()
+    while sibling is not None and (not isinstance(sibling.tag, str) or sibling.tag in ("ul", "ol", "dl")):
+        if isinstance(sibling.tag, str):
+            lists.append(sibling)
+        sibling = sibling.getnext()
+    return lists
+
+
+def _sources_box(el: HtmlElement) -> HtmlElement | None:
+    """A "Sources used" box with its list; a bare heading only when lists follow it."""
+    box = _headed_box(el, "sources")
+    return box if box is not None and (box is not el or _source_lists(box)) else None
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +251,7 @@ def _cue_matcher() -> Callable[[str], bool]:
     before the (slow, many-branch) anchored regular expression runs.
     """
     labels, _ = _share_vocab()
-    headings, _ = _widget_headings()
+    headings = _box_headings("widgets")[0] | _box_headings("sources")[0]
     markers = [fold(m) for ms in load_patterns("read_also")["markers"].values() for m in ms]
     prefixes = frozenset(c[:2] for c in (*labels, *headings, *markers))
 
@@ -246,6 +277,7 @@ RULES: tuple[Rule, ...] = (
     Rule("share_bar", _share_hit, _share_box),
     Rule("read_also", _read_also_hit, _read_also_box, _read_also_followers),
     Rule("widget", _widget_hit, _widget_box),
+    Rule("sources", _sources_hit, _sources_box, _source_lists),
 )
 
 
