@@ -1,4 +1,4 @@
-"""Restore: sub-headings and lists between extracted paragraphs, later chunks of a split story,
+"""Restore: sub-headings and lists between extracted paragraphs, other chunks of a split story,
 and the sidebar tail a too-wide container brings along."""
 
 from __future__ import annotations
@@ -66,6 +66,16 @@ def test_a_story_split_into_chunks_continues_in_later_chunks_of_the_same_kind() 
         ("list_item", "Main bridge"),
         ("paragraph", P3),
     ]
+
+
+def test_earlier_chunks_below_the_headline_come_back_before_the_extracted_one() -> None:
+    lead = "Short standfirst above the story."
+    page = (
+        f"<div class='chunk'><p>{P3}</p></div>"  # above the headline: another story's chunk
+        f"<h1>Bridges</h1><p class='lead'>{lead}</p>"
+        f"<div class='chunk'><p>{P1}</p></div><div class='ad'></div><div class='chunk'><p>{P2}</p></div>"
+    )
+    assert _restored(page, [lead, P2]) == [("paragraph", lead), ("paragraph", P1), ("paragraph", P2)]
 
 
 def test_the_next_story_below_a_new_headline_is_no_continuation() -> None:

@@ -90,7 +90,7 @@ def _shown_in(unit: str, blocks: list[str], start: int) -> int | None:
 
 def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
     """Put back what trafilatura's choice of one container lost: sub-headings and list items
-    between two extracted story blocks, and the story's continuation in later chunks.
+    between two extracted story blocks, and the story's other chunks before and after them.
 
     When a page has no container trafilatura recognises, it recovers the story from bare
     paragraphs, quotes and tables and loses the headings and lists between them. A gap
@@ -103,6 +103,7 @@ def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
     folds = [fold(b.text) for b in blocks]
     out = list(blocks)
     inserted = 0
+    first: tuple[int, _Element] | None = None  # the first matched unit in a classed container
     previous: int | None = None  # index of the block the last matched unit showed
     anchor: _Element | None = None  # and that unit
     gap: list[Block] | None = []  # restorable units since then; None once other text intervened
@@ -113,44 +114,44 @@ def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
                 out[previous + 1 + inserted : previous + 1 + inserted] = gap
                 inserted += len(gap)
             previous, anchor, gap = index, el, []
+            if first is None and _chunk_container(el, body) is not None:
+                first = (index + inserted, el)  # (its place in ``out``)
         elif anchor is not None and gap is not None:
             gap = [*gap, Block(_unit_kind(el.tag), text)] if _restorable(el, text, anchor) else None
-    return out + _continuation(body, anchor, folds) if anchor is not None else out
+    if anchor is None:
+        return out
+    at, start = first if first is not None else (0, None)
+    before, after = _story_chunks(body, start, anchor, folds)
+    return out[:at] + before + out[at:] + after
 
 
-def _later_chunks(body: _Element, container: _Element) -> list[_Element]:
-    """Elements after ``container`` with its tag and class, up to the next <h1> (the next story)."""
+def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element], list[_Element]]:
+    """Elements with ``container``'s tag and class before it (after the <h1> above it, the
+    story's headline) and after it (up to the next <h1>, the next story)."""
     inside = set(container.iter())
-    chunks: list[_Element] = []
-    after = False
+    before: list[_Element] = []
+    after: list[_Element] = []
+    passed = False
     for el in body.iter(container.tag, "h1"):
         if el is container:
-            after = True
-        elif after and el.tag == "h1":
-            break
-        elif after and el not in inside and el.get("class") == container.get("class"):
-            chunks.append(el)
-    return chunks
+            passed = True
+        elif el.tag == "h1":
+            if passed:
+                break
+            before = []
+        elif el not in inside and el.get("class") == container.get("class"):
+            (after if passed else before).append(el)
+    return [el for el in before if container not in set(el.iter())], after
 
 
 def _unit_kind(tag: str) -> str:
     return "list_item" if tag == "li" else "table" if tag == "table" else text_kind(tag)
 
 
-def _continuation(body: _Element, last: _Element, seen: list[str]) -> list[Block]:
-    """The story's text in later containers of the same kind as the one it ended in.
-
-    Long stories are often split into chunks (one container per few paragraphs, an ad or
-    promo between them); the main-text step keeps the first chunk only. Later elements with
-    the same tag and class as the last extracted block's container, holding story-length
-    paragraphs, are the rest of the story.
-    """
-    container = last.getparent()
-    if container is None or not container.get("class") or container is body:
-        return []
+def _chunk_blocks(chunks: list[_Element], known: set[str]) -> list[Block]:
+    """The text units of chunks that hold story-length paragraphs, minus what is already known."""
     blocks: list[Block] = []
-    known = set(seen)
-    for chunk in _later_chunks(body, container):
+    for chunk in chunks:
         units = _units(chunk)
         if not any(len(t) >= STORY_PARAGRAPH_CHARS and el.tag == "p" and link_share(el) < MAX_RESTORED_LINK_SHARE for el, t in units):
             continue
@@ -161,6 +162,27 @@ def _continuation(body: _Element, last: _Element, seen: list[str]) -> list[Block
             known.add(key)
             blocks.append(Block(_unit_kind(el.tag), text))
     return blocks
+
+
+def _chunk_container(el: _Element, body: _Element) -> _Element | None:
+    """The classed container a story block sits in: what the story's other chunks look like."""
+    container = el.getparent()
+    return None if container is None or container is body or not container.get("class") else container
+
+
+def _story_chunks(body: _Element, first: _Element | None, last: _Element, seen: list[str]) -> tuple[list[Block], list[Block]]:
+    """The story's text in other containers of the same kind as the ones it starts and ends in.
+
+    Long stories are often split into chunks (one container per few paragraphs, an ad or
+    promo between them); the main-text step keeps one run of chunks. Earlier elements with
+    the same tag and class as the first extracted block's container, and later ones like the
+    last block's, holding story-length paragraphs, are the rest of the story.
+    """
+    known = set(seen)
+    start = _chunk_container(first, body) if first is not None else None
+    end = _chunk_container(last, body)
+    before = _chunk_blocks(_sibling_chunks(body, start)[0], known) if start is not None else []
+    return before, _chunk_blocks(_sibling_chunks(body, end)[1], known) if end is not None else []
 
 
 # The story's container holds at least this share of its story-length paragraphs' text.
