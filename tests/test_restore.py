@@ -78,6 +78,14 @@ def test_earlier_chunks_below_the_headline_come_back_before_the_extracted_one() 
     assert _restored(page, [lead, P2]) == [("paragraph", lead), ("paragraph", P1), ("paragraph", P2)]
 
 
+def test_chunks_whose_classes_differ_by_a_modifier_are_the_same_kind() -> None:
+    page = (
+        f"<h1>Bridges</h1><div class='body article-body bottom-space'><p>{P1}</p></div><div class='ad'></div>"
+        f"<div class='body article-body'><p>{P2}</p></div><div class='body teaser'><p>{P3}</p></div>"
+    )
+    assert _restored(page, [P1]) == [("paragraph", P1), ("paragraph", P2)]
+
+
 def test_the_next_story_below_a_new_headline_is_no_continuation() -> None:
     page = (
         f"<h1>First story</h1><div class='body'><p>{P1}</p></div>"

@@ -125,10 +125,17 @@ def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
     return out[:at] + before + out[at:] + after
 
 
+def _same_kind(el: _Element, kind: set[str]) -> bool:
+    """Its classes are the container's, give or take modifiers ("body" and "body -bottom-space")."""
+    classes = set((el.get("class") or "").split())
+    return bool(classes) and (classes <= kind or kind <= classes)
+
+
 def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element], list[_Element]]:
-    """Elements with ``container``'s tag and class before it (after the <h1> above it, the
+    """Elements with ``container``'s tag and kind of class before it (after the <h1> above it, the
     story's headline) and after it (up to the next <h1>, the next story)."""
     inside = set(container.iter())
+    kind = set((container.get("class") or "").split())
     before: list[_Element] = []
     after: list[_Element] = []
     passed = False
@@ -139,7 +146,7 @@ def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element]
             if passed:
                 break
             before = []
-        elif el not in inside and el.get("class") == container.get("class"):
+        elif el not in inside and _same_kind(el, kind):
             (after if passed else before).append(el)
     return [el for el in before if container not in set(el.iter())], after
 
