@@ -154,6 +154,45 @@ def test_marker_heading_and_its_headline_list_go() -> None:
     assert STORY in text and STORY_2 in text
 
 
+BLURB = (
+    "The regional road agency closed the pass on Monday after heavy snow, and drivers were told "
+    "to take the valley road until the weekend."
+)
+
+
+def _card(href: str, headline: str) -> str:
+    """A teaser card: picture link, section label, headline link, blurb in its own paragraph."""
+    return (
+        f"<div class='card'><a href='{href}'><img src='p.jpg'></a><div><a href='/section'>Region</a></div>"
+        f"<a href='{href}'>{headline}</a><div><p>{BLURB}</p></div></div>"
+    )
+
+
+def test_marker_box_of_teaser_cards_with_blurbs_goes() -> None:
+    # the blurbs are no links (no link list) and long (story-length): only the card shape tells
+    tree = _page(
+        f"<article><p>{STORY}</p><div class='more'><div><p>Czytaj więcej</p></div>"
+        f"{_card('/1', 'Storm closes the northern mountain pass')}</div><p>{STORY_2}</p>"
+        f"<h3>Read also</h3>{_card('/2', 'New school opens in the old town hall')}</article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["read_also", "read_also", "read_also"]
+    text = _body_text(tree)
+    assert "mountain pass" not in text and "school opens" not in text and "valley road" not in text
+    assert STORY in text and STORY_2 in text
+
+
+def test_story_paragraphs_with_one_link_after_a_marker_stay() -> None:
+    # a link inside a sentence (bare text or an inline span beside it) is no card's headline
+    linked = f"The council, <a href='/budget'>whose budget passed on Tuesday</a>, will vote again. {BLURB}"
+    spanned = f"<span>The mayor thanked </span><a href='/mayor'>the members of the opposition</a><span> for the debate.</span>"
+    tree = _page(f"<article><div><h3>Read also</h3><p>{linked}</p><p>{spanned}</p></div><p>{STORY}</p></article>")
+    before = _body_text(tree)
+    removed = clean_tree(tree)
+    assert [r.text for r in removed] == ["Read also"]
+    assert _body_text(tree) == before.replace("Read also", "")
+
+
 def test_a_sentence_starting_like_a_marker_stays() -> None:
     sentence = "Related to the budget, the council also voted to rename the main square after a local poet."
     tree = _page(f"<p>{STORY}</p><p>{sentence}</p>")

@@ -171,18 +171,62 @@ def _read_also_box(el: HtmlElement) -> HtmlElement | None:
         rest = len(text_of(parent)) - len(marker)
         if rest <= MARKER_PUNCTUATION_CHARS:
             return True  # the marker's own wrapper (<p><strong>Read also:</strong></p>)
-        return rest <= 1500 and not _has_story_text(parent) and link_share(parent) * len(text_of(parent)) >= 0.6 * rest
+        if rest > 1500:
+            return False
+        if not _has_story_text(parent) and link_share(parent) * len(text_of(parent)) >= 0.6 * rest:
+            return True
+        return _marker_and_teasers(parent, marker)
 
     return _climb(el, headline_block)
 
 
+# A teaser card is one linked headline of at least this length with a blurb, this long in all.
+MIN_TEASER_HEADLINE_CHARS = 15
+MAX_TEASER_CARD_CHARS = 600
+
+
+def _stands_alone(link: HtmlElement) -> bool:
+    """No text right before or after it, bare or in an inline sibling: a headline of its own,
+    not a link inside a sentence."""
+    previous, following = link.getprevious(), link.getnext()
+    parent = link.getparent()
+    before = previous.tail if previous is not None else parent.text if parent is not None else None
+    if (before or "").strip() or (link.tail or "").strip():
+        return False
+    return not any(n is not None and n.tag in INLINE_TAGS and text_of(n) for n in (previous, following))
+
+
+def _is_teaser_card(el: HtmlElement) -> bool:
+    """One other story's headline, a link standing on its own, with its blurb (the blurb is
+    not a link: the card is no link list, but it is no story text either)."""
+    if len(text_of(el)) > MAX_TEASER_CARD_CHARS:
+        return False
+    links = [a for a in el.iter("a") if len(text_of(a)) >= MIN_TEASER_HEADLINE_CHARS]
+    return len({a.get("href") for a in links}) == 1 and all(_stands_alone(a) for a in links)
+
+
+def _marker_and_teasers(parent: HtmlElement, marker: str) -> bool:
+    """Every part of ``parent`` is the marker's wrapper, a link list or a teaser card."""
+    if len((parent.text or "").strip()) > MARKER_PUNCTUATION_CHARS:
+        return False
+    for child in parent:
+        text = text_of(child)
+        if not text or (len(text) <= len(marker) + MARKER_PUNCTUATION_CHARS and read_also_marker(text) == marker):
+            continue
+        if len((child.tail or "").strip()) > MARKER_PUNCTUATION_CHARS:
+            return False
+        if link_share(child) < 0.6 and not _is_teaser_card(child):
+            return False
+    return True
+
+
 def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
-    """Headline lists right after a bare marker heading."""
+    """Headline lists and teaser cards right after a bare marker heading."""
     followers = []
     sibling = box.getnext()
     while sibling is not None and (not isinstance(sibling.tag, str) or text_of(sibling)):
         if isinstance(sibling.tag, str):
-            if link_share(sibling) < 0.6 or _has_story_text(sibling):
+            if (link_share(sibling) < 0.6 or _has_story_text(sibling)) and not _is_teaser_card(sibling):
                 break
             followers.append(sibling)
         sibling = sibling.getnext()
