@@ -113,13 +113,17 @@ def test_picture_and_video_figures_go_but_figures_holding_story_content_stay() -
         "<p>The regional council approved the new budget on Tuesday after a long debate.</p>"
         "<figure><img src='a.jpg'><figcaption>The council chamber on Tuesday.</figcaption></figure>"
         "<figure><div>Video: the debate in two minutes 02:13</div></figure>"
-        "<figure class='wp-block-table'><table><tr><td>2024</td><td>1.2 bn</td></tr></table></figure>"
+        "<figure class='wp-block-table'><table><tr><td>2024</td><td>1.2 bn</td></tr></table>"
+        "<figcaption>Budget by year</figcaption></figure>"
         "<figure><blockquote>It is a good day for the bridges.</blockquote></figure>"
+        "<div class='player'><img src='v.jpg'><figcaption><p>Firefighters at work</p></figcaption></div>"
     )
     removed = clean_tree(tree)
     assert [(r.rule, r.text) for r in removed] == [
         ("figure", "The council chamber on Tuesday."),
         ("figure", "Video: the debate in two minutes 02:13"),
+        ("figure", "Firefighters at work"),  # a caption outside any figure
     ]
     text = text_of(tree)
     assert "1.2 bn" in text and "good day for the bridges" in text and "approved the new budget" in text
+    assert "Budget by year" in text  # a story table's caption stays with it

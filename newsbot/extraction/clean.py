@@ -363,6 +363,10 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
     for figure in [f for f in body.iter("figure") if next(f.iter(*_STORY_IN_FIGURES), None) is None]:
         if _attached(figure, body) and text_of(figure):
             _drop(figure, "figure", removed)
+    # a caption outside any <figure> (a video player's) describes a picture all the same
+    for caption in [c for c in body.iter("figcaption") if next(c.iterancestors("figure"), None) is None]:
+        if text_of(caption):
+            _drop(caption, "figure", removed)
     cue = _cue_matcher()
     hits = []
     for el in body.iter():
