@@ -116,6 +116,12 @@ def test_loose_text_between_blocks_becomes_paragraphs_in_order() -> None:
     assert host.text is None and all(not (c.tail or "").strip() for c in host)
 
 
+def test_a_loose_run_of_double_break_paragraphs_becomes_one_paragraph_each() -> None:
+    body = _body(f"<div id='s'><h2>Budget</h2>{LONG}<br><br>{SECOND}<div class='ad'></div></div>")
+    wrap_loose_text(body)
+    assert [p.text_content() for p in body.get_element_by_id("s").iter("p")] == [LONG, SECOND]
+
+
 def test_separators_and_text_inside_child_elements_stay_loose() -> None:
     # "|" between menu blocks is a separator; a caption wholly inside a span is not loose text
     html = (

@@ -136,9 +136,9 @@ def _story(
         unwrap_layout_tables(body_el)
     trace.removed += clean_tree(cleaned)
     if body_el is not None:
-        divs_to_paragraphs(body_el)
-        wrap_loose_text(body_el)
         split_double_breaks(body_el)
+        divs_to_paragraphs(body_el)  # (decides on the page's own paragraph markup, so before …)
+        wrap_loose_text(body_el)  # (… the loose runs it turns into paragraphs)
     links = LinkTexts(cleaned)
     blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):

@@ -104,7 +104,8 @@ def _loose_chars(run: list[str | HtmlElement]) -> int:
 def wrap_loose_text(body: HtmlElement) -> None:
     """Text sitting between block children of a container becomes a ``<p>`` per run.
 
-    Browsers render such runs as anonymous blocks; left loose, the text is the
+    Browsers render such runs as anonymous blocks (split at double breaks, like
+    :func:`split_double_breaks`); left loose, the text is the
     tail of an ad slot or picture box, and main-text extraction drops it with
     the box (story text written straight into a div between image and ad slots).
     """
@@ -132,6 +133,8 @@ def wrap_loose_text(body: HtmlElement) -> None:
                 para = host.makeelement("p")
                 _append_inline(para, run)
                 host.append(para)
+                if _has_double_break(para):
+                    split_double_breaks(para)  # a run of several <br><br> paragraphs
             else:
                 _append_inline(host, run)
 
