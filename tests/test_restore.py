@@ -127,3 +127,10 @@ def test_short_blocks_inside_the_story_container_and_short_tails_stay() -> None:
     assert _cut(page, [P1, P2, P3, *SIDEBAR]) == ([P1, P2, P3, *SIDEBAR], [])
     two = f"<div class='wrap'><div class='story'><p>{P1}</p><p>{P2}</p></div><div><p>Tags</p><p>Share</p></div></div>"
     assert _cut(two, [P1, P2, "Tags", "Share"]) == ([P1, P2, "Tags", "Share"], [])
+
+
+def test_a_tail_the_page_units_do_not_show_stays() -> None:
+    # short blocks in bare divs: no <p> or <li> tells where they sit, so they may be the story's
+    divs = "".join(f"<div>{t}</div>" for t in SIDEBAR)
+    page = f"<div class='wrap'><div class='story'><p>{P1}</p><p>{P2}</p><p>{P3}</p>{divs}</div></div>"
+    assert _cut(page, [P1, P2, P3, *SIDEBAR]) == ([P1, P2, P3, *SIDEBAR], [])

@@ -237,12 +237,17 @@ def cut_sidebar_tail(tree: _Element, blocks: list[Block]) -> tuple[list[Block], 
         return blocks, []
     owner = _block_elements(body, blocks)
     container = _story_container(owner, blocks)
-    inside = [i for i, el in owner.items() if container is not None and container in el.iterancestors()]
+    if container is None:
+        return blocks, []
+    inside = [i for i, el in owner.items() if container in el.iterancestors()]
     if not inside:
         return blocks, []
-    tail = blocks[max(inside) + 1 :]
+    end = max(inside) + 1
+    tail = blocks[end:]
+    if len(tail) < MIN_SIDEBAR_BLOCKS or not all(i in owner for i in range(end, len(blocks))):
+        return blocks, []  # (a block the page's units do not show may sit inside the container)
     chars = sum(len(b.text) for b in tail)
     story_chars = sum(len(b.text) for b in tail if len(b.text) >= STORY_PARAGRAPH_CHARS)
-    if len(tail) < MIN_SIDEBAR_BLOCKS or story_chars >= MAX_SIDEBAR_STORY_SHARE * chars:
+    if story_chars >= MAX_SIDEBAR_STORY_SHARE * chars:
         return blocks, []
-    return blocks[: max(inside) + 1], [Removal("sidebar", b.text) for b in tail]
+    return blocks[:end], [Removal("sidebar", b.text) for b in tail]
