@@ -303,6 +303,13 @@ def test_sources_word_in_story_text_stays(html: str) -> None:
         "カテゴリーをフォローする",
         "Esta funcionalidad es sólo para suscriptores",
         "Advertisement 1Story continues belowThis advertisement has not loaded yet, but your article continues below.",
+        "If you continue reading on this device, you will be signed out on the other one.",
+        "Si continúas leyendo en este dispositivo, se cerrará tu sesión en el otro.",
+        "Wenn Sie auf diesem Gerät weiterlesen, endet die Sitzung auf dem anderen.",
+        "Si vous continuez à lire sur cet appareil, la lecture s'arrêtera sur l'autre.",
+        "Se continui a leggere su questo dispositivo, la lettura si interrompe sull'altro.",
+        "Se continuar a ler neste dispositivo, a leitura para no outro.",
+        "Do you want to share your account? Switch to a family plan.",
     ],
 )
 def test_promo_lines_are_promos(text: str) -> None:
@@ -328,6 +335,7 @@ def test_a_long_appeal_ending_in_a_call_to_action_is_a_promo() -> None:
 def test_story_text_mentioning_telegram_is_no_promo() -> None:
     assert not is_promo("The minister announced his resignation in a Telegram post on Sunday evening.")
     assert not is_promo("The scam emails sat in your inbox looking like notices from the bank.")
+    assert not is_promo("The witness kept sharing his account of the night with reporters.")
     long = (
         "Several hours before the announcement, the ministry told journalists to subscribe to our newsletter page "
         "on Telegram, a spokesman said, but the channel was later deleted and no one at the ministry would explain "
