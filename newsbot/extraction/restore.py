@@ -233,7 +233,7 @@ def cut_sidebar_tail(tree: _Element, blocks: list[Block]) -> tuple[list[Block], 
     kept: that is a story continued in the next container.
     """
     body = tree.find("body")
-    if body is None:
+    if body is None or not _short_tail(blocks):
         return blocks, []
     owner = _block_elements(body, blocks)
     container = _story_container(owner, blocks)
@@ -246,8 +246,23 @@ def cut_sidebar_tail(tree: _Element, blocks: list[Block]) -> tuple[list[Block], 
     tail = blocks[end:]
     if len(tail) < MIN_SIDEBAR_BLOCKS or not all(i in owner for i in range(end, len(blocks))):
         return blocks, []  # (a block the page's units do not show may sit inside the container)
-    chars = sum(len(b.text) for b in tail)
-    story_chars = sum(len(b.text) for b in tail if len(b.text) >= STORY_PARAGRAPH_CHARS)
-    if story_chars >= MAX_SIDEBAR_STORY_SHARE * chars:
+    if _story_share(tail) >= MAX_SIDEBAR_STORY_SHARE:
         return blocks, []
     return blocks[:end], [Removal("sidebar", b.text) for b in tail]
+
+
+def _story_share(blocks: list[Block]) -> float:
+    """The share of the blocks' text that is in story-length paragraphs."""
+    chars = sum(len(b.text) for b in blocks)
+    return sum(len(b.text) for b in blocks if len(b.text) >= STORY_PARAGRAPH_CHARS) / chars if chars else 0.0
+
+
+def _short_tail(blocks: list[Block]) -> bool:
+    """Some run of blocks at the end could be a sidebar (the cheap test before locating them)."""
+    chars = story = 0
+    for n, block in enumerate(reversed(blocks), 1):
+        chars += len(block.text)
+        story += len(block.text) if len(block.text) >= STORY_PARAGRAPH_CHARS else 0
+        if n >= MIN_SIDEBAR_BLOCKS and story < MAX_SIDEBAR_STORY_SHARE * chars:
+            return True
+    return False

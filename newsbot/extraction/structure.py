@@ -101,6 +101,10 @@ def _loose_chars(run: list[str | HtmlElement]) -> int:
     return sum(len(item.strip()) for item in run if isinstance(item, str))
 
 
+def _has_loose_text(el: HtmlElement) -> bool:
+    return bool((el.text or "").strip()) or any((c.tail or "").strip() for c in el)
+
+
 def wrap_loose_text(body: HtmlElement) -> None:
     """Text sitting between block children of a container becomes a ``<p>`` per run.
 
@@ -109,7 +113,7 @@ def wrap_loose_text(body: HtmlElement) -> None:
     tail of an ad slot or picture box, and main-text extraction drops it with
     the box (story text written straight into a div between image and ad slots).
     """
-    for host in [el for el in body.iter(*_LOOSE_TEXT_HOSTS) if not _inline_only(el)]:
+    for host in [el for el in body.iter(*_LOOSE_TEXT_HOSTS) if _has_loose_text(el) and not _inline_only(el)]:
         items: list[str | HtmlElement] = [host.text or ""]
         for child in host:
             items += [child, child.tail or ""]
