@@ -98,6 +98,15 @@ def test_the_headline_with_a_kicker_or_section_label_is_the_title() -> None:
     assert drop_noise([Block("paragraph", long_prefix)], title, set())[1] == []
 
 
+def test_the_headline_punctuated_its_own_way_is_the_title() -> None:
+    og = "Budget day: Council approves the bridge money – „We waited long enough“"
+    shown = 'Budget day Council approves the bridge money - "We waited long enough"'  # kicker without colon
+    blocks = [Block("heading", shown), Block("paragraph", P1)]
+    kept, removed = drop_noise(blocks, "Council approves the bridge money", set(), headlines=[og])
+    assert [b.text for b in kept] == [P1]
+    assert [(r.rule, r.text) for r in removed] == [("title", shown)]
+
+
 def test_near_copy_behind_a_dateline_prefix_goes() -> None:
     blocks = [Block("paragraph", P1), Block("paragraph", P2), Block("paragraph", f"Neuss · {P1}")]
     kept, removed = drop_noise(blocks, None, set())

@@ -298,6 +298,7 @@ def drop_noise(
     repeating one of them is the headline shown again, not story text.
     """
     titles = {fold(t) for t in (title, *headlines) if t}
+    title_words = {_words(t) for t in titles}
     seen: set[str] = set(titles)
     long_seen: list[str] = []
     kept: list[Block] = []
@@ -308,8 +309,8 @@ def drop_noise(
             continue
         if key in seen:
             kind: str | None = "title" if key in titles else "duplicate"
-        elif any(_headline_with_label(key, t) for t in titles):
-            kind = "title"  # "Kicker Headline" or "Headline | Section": the headline shown again
+        elif (words := _words(key)) in title_words or any(_headline_with_label(words, t) for t in title_words):
+            kind = "title"  # "Kicker Headline" or "Headline | Section", punctuated its own way: the headline again
         elif any(earlier in key and len(earlier) >= NEAR_COPY_SHARE * len(key) for earlier in long_seen):
             kind = "duplicate"  # the same paragraph again behind a dateline or kicker ("Neuss · …")
         else:
@@ -322,6 +323,14 @@ def drop_noise(
             long_seen.append(key)
         kept.append(block)
     return kept, removed
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _words(key: str) -> str:
+    """A folded text's words only: "Kicker: Headline – "Quote"" and "Kicker Headline - Quote" agree."""
+    return " ".join(_WORD_RUN.findall(key))
 
 
 # A headline shown with a kicker or section label adds at most this much text to it.
