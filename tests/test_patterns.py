@@ -31,7 +31,7 @@ from newsbot.extraction.structure import split_double_breaks
 REGEX_TABLES = {"promos", "credits", "social_embeds"}
 # Every table and where its behaviour is tested; a new table without a test fails the suite.
 TESTED_TABLES = {
-    "share_labels", "read_also", "promos", "widgets", "sources", "credits", "consent", "bylines", "social_embeds", "captions",
+    "share_labels", "read_also", "promos", "widgets", "sources", "summaries", "credits", "consent", "bylines", "social_embeds", "captions",
     "tracking_params",  # tests/test_urls.py
 }
 TABLES = sorted(p.stem for p in PATTERN_DIR.glob("*.json"))
@@ -259,6 +259,36 @@ def test_bare_sources_heading_goes_with_the_list_after_it() -> None:
 )
 def test_sources_word_in_story_text_stays(html: str) -> None:
     tree = _page(html)
+    before = _body_text(tree)
+    assert clean_tree(tree) == []
+    assert _body_text(tree) == before
+
+
+# --- summaries: clean_tree ------------------------------------------------------------
+
+
+KEY_POINTS = [
+    "The council approved the budget after a night-long debate and a close final vote of nine to eight.",
+    "Repairs to the three oldest bridges start in spring, when the river is at its lowest for the crews.",
+]
+
+
+@pytest.mark.parametrize("title", ["Kort fortalt", "Das Wichtigste in Kürze", "Key points", "En bref"])
+def test_key_points_box_goes_though_its_items_are_story_length(title: str) -> None:
+    items = "".join(f"<li><p>{t}</p></li>" for t in KEY_POINTS)
+    tree = _page(
+        f"<article><div class='box'><button>i</button><div><h2>{title}</h2><div><ul>{items}</ul></div></div></div>"
+        f"<p>{STORY}</p><p>{STORY_2}</p></article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["summary"]
+    text = _body_text(tree)
+    assert KEY_POINTS[0] not in text and title not in text
+    assert STORY in text and STORY_2 in text
+
+
+def test_a_summary_heading_over_story_paragraphs_stays() -> None:
+    tree = _page(f"<article><p>{STORY}</p><h3>In short</h3><p>{STORY_2}</p></article>")
     before = _body_text(tree)
     assert clean_tree(tree) == []
     assert _body_text(tree) == before

@@ -72,11 +72,14 @@ def link_share(el: HtmlElement) -> float:
     return sum(len(text_of(a)) for a in el.iter("a")) / total
 
 
-def _has_story_text(el: HtmlElement) -> bool:
-    """Holds a paragraph-length text block that is not a link (a headline list has none)."""
+def _has_story_text(el: HtmlElement, outside_lists: bool = False) -> bool:
+    """Holds a paragraph-length text block that is not a link (a headline list has none);
+    with ``outside_lists``, list items do not count (a list box's items may be long)."""
     for block in el.iter(*_TEXT_BLOCK_TAGS, "div"):
         if block.tag == "div" and len(block):
             continue  # only leaf divs stand for paragraphs
+        if outside_lists and (block.tag == "li" or next(block.iterancestors("li"), None) is not None):
+            continue
         if len(text_of(block)) >= STORY_PARAGRAPH_CHARS and link_share(block) < 0.5:
             if next(block.iterancestors("a"), None) is None:  # a teaser card's text inside a link is no story
                 return True
@@ -261,30 +264,38 @@ def _widget_box(el: HtmlElement) -> HtmlElement | None:
     return box if box is not el else None  # a bare sub-heading inside a story is not a widget
 
 
-# --- source lists -----------------------------------------------------------------
+# --- list boxes: source lists, summaries -------------------------------------------
+
+# Tables of box titles whose box is a list: the sources a story used, a "key points" summary.
+LIST_BOX_TABLES = {"sources": "sources", "summary": "summaries"}
 
 
-def _sources_hit(text: str) -> bool:
-    return len(text) <= 40 and fold(text) in _box_headings("sources")[0]
+def _list_box_rule(name: str, table: str) -> Rule:
+    """A box titled with one of ``table``'s headings (the whole title) that holds lists and no
+    story text outside them; a bare such heading goes with the lists right after it."""
 
+    def hit(text: str) -> bool:
+        return len(text) <= 40 and fold(text) in _box_headings(table)[0]
 
-def _source_lists(box: HtmlElement) -> list[HtmlElement]:
-    """The lists right after a bare "Sources" heading (a whole box brings its own list)."""
-    lists: list[HtmlElement] = []
-    if not _sources_hit(text_of(box)):
+    def lists_after(box: HtmlElement) -> list[HtmlElement]:
+        lists: list[HtmlElement] = []
+        if not hit(text_of(box)):
+            return lists  # a whole box brings its own list
+        sibling = box.getnext()
+        while sibling is not None and (not isinstance(sibling.tag, str) or sibling.tag in ("ul", "ol", "dl")):
+            if isinstance(sibling.tag, str):
+                lists.append(sibling)
+            sibling = sibling.getnext()
         return lists
-    sibling = box.getnext()
-    while sibling is not None and (not isinstance(sibling.tag, str) or sibling.tag in ("ul", "ol", "dl")):
-        if isinstance(sibling.tag, str):
-            lists.append(sibling)
-        sibling = sibling.getnext()
-    return lists
 
+    def box(el: HtmlElement) -> HtmlElement | None:
+        headings, limit = _box_headings(table)
+        if fold(text_of(el)) not in headings:
+            return None
+        found = _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p, outside_lists=True))
+        return found if found is not el or lists_after(found) else None
 
-def _sources_box(el: HtmlElement) -> HtmlElement | None:
-    """A "Sources used" box with its list; a bare heading only when lists follow it."""
-    box = _headed_box(el, "sources")
-    return box if box is not None and (box is not el or _source_lists(box)) else None
+    return Rule(name, hit, box, lists_after)
 
 
 @lru_cache(maxsize=1)
@@ -295,7 +306,7 @@ def _cue_matcher() -> Callable[[str], bool]:
     before the (slow, many-branch) anchored regular expression runs.
     """
     labels, _ = _share_vocab()
-    headings = _box_headings("widgets")[0] | _box_headings("sources")[0]
+    headings = frozenset().union(*(_box_headings(t)[0] for t in ("widgets", *LIST_BOX_TABLES.values())))
     markers = [fold(m) for ms in load_patterns("read_also")["markers"].values() for m in ms]
     prefixes = frozenset(c[:2] for c in (*labels, *headings, *markers))
 
@@ -321,7 +332,7 @@ RULES: tuple[Rule, ...] = (
     Rule("share_bar", _share_hit, _share_box),
     Rule("read_also", _read_also_hit, _read_also_box, _read_also_followers),
     Rule("widget", _widget_hit, _widget_box),
-    Rule("sources", _sources_hit, _sources_box, _source_lists),
+    *(_list_box_rule(name, table) for name, table in LIST_BOX_TABLES.items()),
 )
 
 
