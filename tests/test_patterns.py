@@ -340,6 +340,9 @@ def test_a_summary_heading_over_story_paragraphs_stays() -> None:
         "Se continui a leggere su questo dispositivo, la lettura si interrompe sull'altro.",
         "Se continuar a ler neste dispositivo, a leitura para no outro.",
         "Do you want to share your account? Switch to a family plan.",
+        "Seen flooding on your street? Get in touch at newsdesk@example.com",
+        "Sie haben Hinweise zu dem Fall? Melden Sie sich vertraulich über Signal.",
+        "Vous avez été témoin ? Écrivez-nous à redaction@example.fr",
     ],
 )
 def test_promo_lines_are_promos(text: str) -> None:
@@ -366,6 +369,7 @@ def test_story_text_mentioning_telegram_is_no_promo() -> None:
     assert not is_promo("The minister announced his resignation in a Telegram post on Sunday evening.")
     assert not is_promo("The scam emails sat in your inbox looking like notices from the bank.")
     assert not is_promo("The witness kept sharing his account of the night with reporters.")
+    assert not is_promo("The mayor said residents should get in touch with the council before the works start.")
     long = (
         "Several hours before the announcement, the ministry told journalists to subscribe to our newsletter page "
         "on Telegram, a spokesman said, but the channel was later deleted and no one at the ministry would explain "
