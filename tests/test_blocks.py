@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lxml.etree
 import lxml.html
+import pytest
 
 from newsbot.extraction.blocks import (
     LinkTexts,
@@ -12,6 +13,7 @@ from newsbot.extraction.blocks import (
     drop_kickers,
     drop_noise,
     drop_pull_quotes,
+    is_dateline,
     place_lead,
 )
 from newsbot.extraction.record import Block
@@ -161,6 +163,23 @@ def test_story_sentences_with_years_are_no_datelines() -> None:
     text = "In 2015 the bridge was closed for repairs that took more than three years to finish."
     kept, removed = drop_noise([Block("paragraph", text)], None, set())
     assert [b.text for b in kept] == [text] and removed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13 October 2015, 18:12", True),
+        ("Updated 2024-05-01 09:30", True),
+        ("Neuss, 12.03.2024", True),
+        ("17 January 2024", True),
+        ("2024年12月3日 15時30分", True),
+        ("Since May 2022 chief supervisor", False),  # a sub-heading with a year
+        ("2010 mit dem Literaturnobelpreis ausgezeichnet", False),
+        ("Bridges 2030", False),
+    ],
+)
+def test_datelines_are_a_time_or_a_full_date(text: str, expected: bool) -> None:
+    assert is_dateline(text) is expected
 
 
 # --- place_lead ----------------------------------------------------------------------

@@ -419,6 +419,9 @@ def test_consent_prompts() -> None:
     assert not is_consent("The bakery sold cookies at the village fair.")
     assert not is_consent("A feira vendeu cookies caseiros e bolos no domingo.")
     assert not is_consent("The council will accept the offer on Monday.")
+    # the consent word alone is no prompt: it needs an action word of its own
+    assert not is_consent("The defendant entered the property without the owner's consent to install a camera.")
+    assert is_consent("Manage consent: accept all or choose your settings")
 
 
 # --- bylines: is_byline ----------------------------------------------------------------------------

@@ -140,7 +140,9 @@ def is_consent(text: str) -> bool:
     if len(text) > limit:
         return False
     low = text.lower()
-    return cookie.search(low) is not None and action.search(low) is not None
+    spans = [m.span() for m in cookie.finditer(low)]
+    # the action is another word than the consent word itself ("without her consent" is no prompt)
+    return any(not any(s <= m.start() and m.end() <= e for s, e in spans) for m in action.finditer(low)) if spans else False
 
 
 @lru_cache(maxsize=1)
@@ -182,7 +184,9 @@ def is_credit_line(text: str, names: set[str]) -> bool:
     return len(text) <= limit and (bool(regex.search(text.lower())) or fold(text) in names)
 
 
-_TIME_OR_YEAR = re.compile(r"(?<!\d)\d{1,2}[:時]\d{2}(?!\d)|(?<!\d)(?:19|20)\d{2}(?!\d)")
+_TIME = re.compile(r"(?<!\d)\d{1,2}[:時]\d{2}(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_NUMBER = re.compile(r"\d+")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # A dateline is short and mostly numbers: "13 October 2015, 18:12", "Updated 2024-05-01 09:30".
 DATELINE_MAX_CHARS = 60
@@ -190,10 +194,12 @@ DATELINE_MAX_WORDS = 4
 
 
 def is_dateline(text: str) -> bool:
+    """A time, or a date of at least two numbers (day and year); a lone year with a few words
+    ("Since May 2022 chief supervisor") is a sub-heading."""
     return (
         len(text) <= DATELINE_MAX_CHARS
-        and _TIME_OR_YEAR.search(text) is not None
         and len(_LETTER_WORD.findall(text)) <= DATELINE_MAX_WORDS
+        and (_TIME.search(text) is not None or (_YEAR.search(text) is not None and len(_NUMBER.findall(text)) >= 2))
     )
 
 
