@@ -198,6 +198,14 @@ def test_description_shown_outside_the_body_is_inserted_first() -> None:
     assert _pairs(new) == [("paragraph", teaser), ("paragraph", P1), ("paragraph", P2)]
 
 
+def test_description_written_twice_in_a_row_counts_once() -> None:
+    teaser = "A long night in the council ends with money for the bridges."
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    new, lead = place_lead(blocks, [f"{teaser} {teaser}"], lambda text: 1 if text == teaser else 0)
+    assert lead == teaser
+    assert _pairs(new) == [("paragraph", teaser), ("paragraph", P1), ("paragraph", P2)]
+
+
 def test_description_not_shown_on_the_page_is_no_lead() -> None:
     teaser = "A long night in the council ends with money for the bridges."
     blocks = [Block("paragraph", P1), Block("paragraph", P2)]

@@ -426,10 +426,12 @@ def drop_kickers(blocks: list[Block], teasers: list[str]) -> tuple[list[Block], 
 
 
 def _teasers(teasers: list[str]) -> list[tuple[str, str]]:
-    """Lead-length teasers with their comparison key: folded, a trailing ellipsis cut off.
-    A block shows a teaser when its folded text contains the key (the same text, the text
-    the teaser cuts short, or the text behind a dateline)."""
-    return [(t, fold(_ELLIPSIS.sub("", t))) for t in teasers if len(t) >= MIN_LEAD_CHARS]
+    """Lead-length teasers with their comparison key: folded, a trailing ellipsis cut off,
+    a teaser written twice in a row (a CMS slip: "Lead. Lead.") once. A block shows a teaser
+    when its folded text contains the key (the same text, the text the teaser cuts short,
+    or the text behind a dateline)."""
+    once = [t[: len(t) // 2] if _is_doubled(t) else t for t in teasers]
+    return [(t, fold(_ELLIPSIS.sub("", t))) for t in once if len(t) >= MIN_LEAD_CHARS]
 
 
 def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], int]) -> tuple[list[Block], str | None]:
