@@ -225,3 +225,31 @@ def test_every_title_source_is_kept_as_a_headline_for_the_body_rules() -> None:
     meta = read_metadata(page)
     assert meta.title in meta.headlines
     assert set(meta.headlines) == {"Council approves budget", "Bridges get money", "Budget day: council approves the bridge money"}
+
+
+# --- standfirst ----------------------------------------------------------------------
+
+
+STANDFIRST = "The council approved money for the three oldest bridges after a night-long debate on Tuesday."
+
+
+def test_the_lead_below_the_headline_is_a_description_after_the_metas() -> None:
+    head = "<meta property='og:title' content='Council approves bridge money'>"
+    body = f"<h1>Council approves bridge money</h1><div></div><div class='x'>{STANDFIRST}</div><p>Body.</p>"
+    assert read_metadata(_page(head, body)).descriptions == [STANDFIRST]
+    declared = read_metadata(_page(head + "<meta name='description' content='Money for bridges.'>", body))
+    assert declared.descriptions == ["Money for bridges.", STANDFIRST]  # declared teasers come first
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        "<div>By Jane Doe, 14 May 2024.</div>",  # a byline: too short for a lead
+        f"<div><img src='a.jpg'>{STANDFIRST}</div>",  # a picture's caption
+        f"<div><a href='/other'>{STANDFIRST}</a></div>",  # a teaser link
+        f"<div>{STANDFIRST[:-1]} and more</div>",  # no sentence end: a label or a run-on
+    ],
+)
+def test_no_standfirst_when_the_text_below_the_headline_is_no_lead(below: str) -> None:
+    page = _page("<meta property='og:title' content='Council approves bridge money'>", f"<h1>Council approves bridge money</h1>{below}<p>x</p>")
+    assert read_metadata(page).descriptions == []
