@@ -250,6 +250,14 @@ def test_bare_sources_heading_goes_with_the_list_after_it() -> None:
     assert STORY in text and STORY_2 in text
 
 
+def test_a_box_climb_stops_at_story_text_written_straight_into_a_div() -> None:
+    # no <p>: the story is the div's own text around its children, and it is story text all the same
+    tree = _page(f"<div id='s'>{STORY}<div><div>Źródła</div><ul><li>Urząd Miejski</li></ul></div>{STORY_2}</div>")
+    removed = clean_tree(tree)
+    assert [(r.rule, r.text) for r in removed] == [("sources", "ŹródłaUrząd Miejski")]
+    assert STORY in _body_text(tree) and STORY_2 in _body_text(tree)
+
+
 @pytest.mark.parametrize(
     "html",
     [

@@ -72,14 +72,30 @@ def link_share(el: HtmlElement) -> float:
     return sum(len(text_of(a)) for a in el.iter("a")) / total
 
 
+# Containers that may hold story text written straight into them, between their children.
+LOOSE_TEXT_HOSTS = ("div", "section", "article", "main", "td")
+
+
+def loose_chars(el: HtmlElement) -> int:
+    """Characters of text directly in a container with children (its own text and their tails)."""
+    if not len(el):
+        return 0
+    return len((el.text or "").strip()) + sum(len((c.tail or "").strip()) for c in el)
+
+
 def _has_story_text(el: HtmlElement, outside_lists: bool = False) -> bool:
     """Holds a paragraph-length text block that is not a link (a headline list has none);
-    with ``outside_lists``, list items do not count (a list box's items may be long)."""
-    for block in el.iter(*_TEXT_BLOCK_TAGS, "div"):
-        if block.tag == "div" and len(block):
-            continue  # only leaf divs stand for paragraphs
+    with ``outside_lists``, list items do not count (a list box's items may be long). Text
+    written straight into a container between its children is story text too."""
+    for block in el.iter(*_TEXT_BLOCK_TAGS, *LOOSE_TEXT_HOSTS):
         if outside_lists and (block.tag == "li" or next(block.iterancestors("li"), None) is not None):
             continue
+        if block.tag in LOOSE_TEXT_HOSTS and loose_chars(block) >= STORY_PARAGRAPH_CHARS:
+            return True
+        if block.tag == "div" and len(block):
+            continue  # only leaf divs stand for paragraphs
+        if block.tag not in _TEXT_BLOCK_TAGS and block.tag != "div":
+            continue  # a section or article counts by its loose text only
         if len(text_of(block)) >= STORY_PARAGRAPH_CHARS and link_share(block) < 0.5:
             if next(block.iterancestors("a"), None) is None:  # a teaser card's text inside a link is no story
                 return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from .clean import INLINE_TAGS
+from .clean import INLINE_TAGS, LOOSE_TEXT_HOSTS, loose_chars
 
 _PARAGRAPH_HOSTS = ("div", "section", "article", "td", "span", "font")
 # Below this many characters of its own (non-link) text a div is a label, not a paragraph.
@@ -87,7 +87,6 @@ def _inline_only(el: HtmlElement) -> bool:
     return all(isinstance(c.tag, str) and (c.tag in INLINE_TAGS or c.tag == "br") for c in el)
 
 
-_LOOSE_TEXT_HOSTS = ("div", "section", "article", "main", "td")
 # A run with less bare text than this (outside any child element) is a separator or label.
 MIN_LOOSE_RUN_CHARS = 40
 
@@ -96,13 +95,9 @@ def _is_inline(item: str | HtmlElement) -> bool:
     return isinstance(item, str) or not isinstance(item.tag, str) or item.tag in INLINE_TAGS or item.tag == "br"
 
 
-def _loose_chars(run: list[str | HtmlElement]) -> int:
+def _bare_chars(run: list[str | HtmlElement]) -> int:
     """Characters of bare text in a run: text wholly inside a span or link is a caption or label."""
     return sum(len(item.strip()) for item in run if isinstance(item, str))
-
-
-def _has_loose_text(el: HtmlElement) -> bool:
-    return bool((el.text or "").strip()) or any((c.tail or "").strip() for c in el)
 
 
 def wrap_loose_text(body: HtmlElement) -> None:
@@ -113,7 +108,7 @@ def wrap_loose_text(body: HtmlElement) -> None:
     tail of an ad slot or picture box, and main-text extraction drops it with
     the box (story text written straight into a div between image and ad slots).
     """
-    for host in [el for el in body.iter(*_LOOSE_TEXT_HOSTS) if _has_loose_text(el) and not _inline_only(el)]:
+    for host in [el for el in body.iter(*LOOSE_TEXT_HOSTS) if loose_chars(el) and not _inline_only(el)]:
         items: list[str | HtmlElement] = [host.text or ""]
         for child in host:
             items += [child, child.tail or ""]
@@ -124,7 +119,7 @@ def wrap_loose_text(body: HtmlElement) -> None:
             else:
                 runs.append([item])
                 runs.append([])
-        if not any(_loose_chars(run) >= MIN_LOOSE_RUN_CHARS for run in runs if run and _is_inline(run[0])):
+        if not any(_bare_chars(run) >= MIN_LOOSE_RUN_CHARS for run in runs if run and _is_inline(run[0])):
             continue
         for child in list(host):
             child.tail = None
@@ -133,7 +128,7 @@ def wrap_loose_text(body: HtmlElement) -> None:
         for run in runs:
             if run and not _is_inline(run[0]):
                 host.append(run[0])
-            elif _loose_chars(run) >= MIN_LOOSE_RUN_CHARS:
+            elif _bare_chars(run) >= MIN_LOOSE_RUN_CHARS:
                 para = host.makeelement("p")
                 _append_inline(para, run)
                 host.append(para)
