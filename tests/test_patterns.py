@@ -161,9 +161,9 @@ BLURB = (
 
 
 def _card(href: str, headline: str) -> str:
-    """A teaser card: picture link, section label, headline link, blurb in its own paragraph."""
+    """A teaser card: picture link, section label (a link too), headline link, blurb in its own paragraph."""
     return (
-        f"<div class='card'><a href='{href}'><img src='p.jpg'></a><div><a href='/section'>Region</a></div>"
+        f"<div class='card'><a href='{href}'><img src='p.jpg'></a><div><a href='/section'>Regional politics</a></div>"
         f"<a href='{href}'>{headline}</a><div><p>{BLURB}</p></div></div>"
     )
 

@@ -202,6 +202,8 @@ def _read_also_box(el: HtmlElement) -> HtmlElement | None:
 # A teaser card is one linked headline of at least this length with a blurb, this long in all.
 MIN_TEASER_HEADLINE_CHARS = 15
 MAX_TEASER_CARD_CHARS = 600
+# … and its other links are labels shorter than this ("Konflikty zbrojne", an author's name).
+MAX_TEASER_LABEL_CHARS = 30
 
 
 def _stands_alone(link: HtmlElement) -> bool:
@@ -217,11 +219,16 @@ def _stands_alone(link: HtmlElement) -> bool:
 
 def _is_teaser_card(el: HtmlElement) -> bool:
     """One other story's headline, a link standing on its own, with its blurb (the blurb is
-    not a link: the card is no link list, but it is no story text either)."""
+    not a link: the card is no link list, but it is no story text either). Other links are
+    short labels (section, author) or the headline's picture."""
     if len(text_of(el)) > MAX_TEASER_CARD_CHARS:
         return False
-    links = [a for a in el.iter("a") if len(text_of(a)) >= MIN_TEASER_HEADLINE_CHARS]
-    return len({a.get("href") for a in links}) == 1 and all(_stands_alone(a) for a in links)
+    links = [(a, len(text_of(a))) for a in el.iter("a")]
+    headline, chars = max(links, key=lambda pair: pair[1], default=(None, 0))
+    if headline is None or chars < MIN_TEASER_HEADLINE_CHARS or not _stands_alone(headline):
+        return False
+    href = headline.get("href")
+    return all(a.get("href") == href or n < MAX_TEASER_LABEL_CHARS for a, n in links)
 
 
 def _marker_and_teasers(parent: HtmlElement, marker: str) -> bool:
