@@ -182,6 +182,27 @@ def test_marker_box_of_teaser_cards_with_blurbs_goes() -> None:
     assert STORY in text and STORY_2 in text
 
 
+def test_a_titled_marker_heading_goes_with_its_row_of_cards() -> None:
+    # "More from <site>" names the box; each card's headline has a screen-reader copy beside it
+    cards = "".join(
+        f"<div class='c'><h2><span class='sr'>{h}</span><a href='/{i}'>{h}</a></h2><p>{BLURB}</p><p><a href='/a'>Jane Doe</a></p></div>"
+        for i, h in enumerate(["Storm closes the northern mountain pass", "New school opens in the old town hall"])
+    )
+    tree = _page(f"<article><p>{STORY}</p><p>{STORY_2}</p></article><section><h2>More from <span>The Herald</span></h2><div class='row'>{cards}</div></section>")
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["read_also"]
+    text = _body_text(tree)
+    assert "More from" not in text and "mountain pass" not in text and "valley road" not in text
+    assert STORY in text and STORY_2 in text
+
+
+def test_a_heading_starting_like_a_marker_over_story_text_stays() -> None:
+    tree = _page(f"<article><h2>Related to the budget</h2><p>{STORY}</p><p>{STORY_2}</p></article>")
+    before = _body_text(tree)
+    assert clean_tree(tree) == []
+    assert _body_text(tree) == before
+
+
 def test_story_paragraphs_with_one_link_after_a_marker_stay() -> None:
     # a link inside a sentence (bare text or an inline span beside it) is no card's headline
     linked = f"The council, <a href='/budget'>whose budget passed on Tuesday</a>, will vote again. {BLURB}"

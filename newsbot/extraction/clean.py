@@ -175,6 +175,9 @@ def _read_also_hit(text: str) -> bool:
 
 # What may follow a marker in its own element: a colon, a dash, an arrow.
 MARKER_PUNCTUATION_CHARS = 3
+# A heading may name the box after its marker in a few words ("More from The Nation").
+MAX_MARKER_TITLE_WORDS = 3
+_BOX_TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def _read_also_box(el: HtmlElement) -> HtmlElement | None:
@@ -183,20 +186,24 @@ def _read_also_box(el: HtmlElement) -> HtmlElement | None:
     marker = read_also_marker(own)
     if marker is None or len(own) > len(marker) + 200:
         return None
+    titled = False  # "More from The Nation": a heading naming what the box holds
     if len(own) > len(marker) + MARKER_PUNCTUATION_CHARS and link_share(el) < 0.5:
-        return None  # "Related to this, ..." is a sentence, not a marker
+        if el.tag not in _BOX_TITLE_TAGS or len(own.split()) > len(marker.split()) + MAX_MARKER_TITLE_WORDS:
+            return None  # "Related to this, ..." is a sentence, not a marker
+        titled = True
 
     def headline_block(parent: HtmlElement) -> bool:
-        rest = len(text_of(parent)) - len(marker)
+        rest = len(text_of(parent)) - len(own)
         if rest <= MARKER_PUNCTUATION_CHARS:
             return True  # the marker's own wrapper (<p><strong>Read also:</strong></p>)
         if rest > 1500:
             return False
         if not _has_story_text(parent) and link_share(parent) * len(text_of(parent)) >= 0.6 * rest:
             return True
-        return _marker_and_teasers(parent, marker)
+        return _teasers_only(parent, own)
 
-    return _climb(el, headline_block)
+    box = _climb(el, headline_block)
+    return None if titled and box is el else box  # a titled heading goes only with its teasers
 
 
 # A teaser card is one linked headline of at least this length with a blurb, this long in all.
@@ -208,13 +215,14 @@ MAX_TEASER_LABEL_CHARS = 30
 
 def _stands_alone(link: HtmlElement) -> bool:
     """No text right before or after it, bare or in an inline sibling: a headline of its own,
-    not a link inside a sentence."""
+    not a link inside a sentence. (A sibling repeating the link's text is its screen-reader copy.)"""
     previous, following = link.getprevious(), link.getnext()
     parent = link.getparent()
     before = previous.tail if previous is not None else parent.text if parent is not None else None
     if (before or "").strip() or (link.tail or "").strip():
         return False
-    return not any(n is not None and n.tag in INLINE_TAGS and text_of(n) for n in (previous, following))
+    text = text_of(link)
+    return not any(n is not None and n.tag in INLINE_TAGS and text_of(n) not in ("", text) for n in (previous, following))
 
 
 def _is_teaser_card(el: HtmlElement) -> bool:
@@ -231,19 +239,21 @@ def _is_teaser_card(el: HtmlElement) -> bool:
     return all(a.get("href") == href or n < MAX_TEASER_LABEL_CHARS for a, n in links)
 
 
-def _marker_and_teasers(parent: HtmlElement, marker: str) -> bool:
-    """Every part of ``parent`` is the marker's wrapper, a link list or a teaser card."""
-    if len((parent.text or "").strip()) > MARKER_PUNCTUATION_CHARS:
+def _teasers_only(el: HtmlElement, label: str = "") -> bool:
+    """Every part of ``el`` is the marker's element or its wrapper (text ``label``), a link
+    list, a teaser card or a row of them."""
+    if len((el.text or "").strip()) > MARKER_PUNCTUATION_CHARS or not len(el):
         return False
-    for child in parent:
+    for child in el:
         text = text_of(child)
-        if not text or (len(text) <= len(marker) + MARKER_PUNCTUATION_CHARS and read_also_marker(text) == marker):
+        if not text or (label and fold(text) == fold(label)):
             continue
         if len((child.tail or "").strip()) > MARKER_PUNCTUATION_CHARS:
             return False
-        if link_share(child) < 0.6 and not _is_teaser_card(child):
+        if link_share(child) < 0.6 and not _is_teaser_card(child) and not _teasers_only(child):
             return False
     return True
+
 
 
 def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
