@@ -176,6 +176,10 @@ def test_story_sentences_with_years_are_no_datelines() -> None:
         ("Since May 2022 chief supervisor", False),  # a sub-heading with a year
         ("2010 mit dem Literaturnobelpreis ausgezeichnet", False),
         ("Bridges 2030", False),
+        ("Top 10 moments of 2023", False),
+        ("Since 2020, 5 new ministers", False),
+        ("3. Mai 2024", True),
+        ("January 17, 2024", True),
     ],
 )
 def test_datelines_are_a_time_or_a_full_date(text: str, expected: bool) -> None:
@@ -327,3 +331,17 @@ def test_short_sentences_and_blocks_without_a_matching_description_stay() -> Non
     assert drop_kickers(blocks, [P1]) == (blocks, [])
     labelled = [Block("paragraph", "Transports"), Block("paragraph", P1)]
     assert drop_kickers(labelled, [P3]) == (labelled, [])
+
+
+def test_a_quote_repeated_in_the_paragraph_after_it_leaves_the_paragraph() -> None:
+    quote = "“We should have started on these bridges years ago, and now we will”"
+    said = f"{quote}, the mayor said on Tuesday."
+    kept, _ = drop_noise([Block("paragraph", P1), Block("quote", quote), Block("paragraph", said)], None, set())
+    kept, removed = drop_pull_quotes(kept)
+    assert [b.text for b in kept] == [P1, said]
+    assert [r.rule for r in removed] == ["pull_quote"]
+
+
+def test_a_title_without_words_makes_no_block_a_title() -> None:
+    kept, removed = drop_noise([Block("paragraph", "→ ←"), Block("paragraph", P1)], "😀😀", set())
+    assert [b.text for b in kept] == ["→ ←", P1] and removed == []

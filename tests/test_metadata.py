@@ -233,7 +233,7 @@ def test_every_title_source_is_kept_as_a_headline_for_the_body_rules() -> None:
 STANDFIRST = "The council approved money for the three oldest bridges after a night-long debate on Tuesday."
 
 
-def test_the_lead_below_the_headline_is_a_description_after_the_metas() -> None:
+def test_the_lead_below_the_headline_is_a_description_after_the_declared_ones() -> None:
     head = "<meta property='og:title' content='Council approves bridge money'>"
     body = f"<h1>Council approves bridge money</h1><div></div><div class='x'>{STANDFIRST}</div><p>Body.</p>"
     assert read_metadata(_page(head, body)).descriptions == [STANDFIRST]

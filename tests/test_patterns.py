@@ -506,3 +506,59 @@ def test_social_embeds(text: str, expected: bool) -> None:
 )
 def test_captions(text: str, expected: bool) -> None:
     assert is_caption(text) is expected
+
+
+# --- boxes must not take story text (regressions found in review) ------------------------------
+
+
+LONG_SENTENCE = (
+    "The ministry said on Monday that the works on the northern bridge would start in spring and "
+    "take about two years, with one lane open to traffic during the whole time."
+)
+
+
+@pytest.mark.parametrize(
+    ("html", "sentence"),
+    [
+        # story text after the marker's element inside one box candidate
+        (
+            f"<div><h3>More from The Herald</h3><img src='a.jpg'>{LONG_SENTENCE}"
+            "<ul><li><a href='/1'>Storm closes the northern pass</a></li></ul></div>",
+            LONG_SENTENCE,
+        ),
+        # a story paragraph beside a read-also line in one container
+        (
+            "<div><p>Read also: <a href='/1'>Storm closes the northern mountain pass for a week</a></p>"
+            "<p>The mayor said the council would meet again on Friday to vote.</p></div>",
+            "The mayor said the council would meet again on Friday to vote.",
+        ),
+        # a link in bold inside a sentence is no teaser card's headline
+        (
+            "<article><p><strong>Read also:</strong></p><p>The council said <strong><a href='/r'>the full report "
+            f"of the bridge commission</a></strong> will be out next week.</p><p>{STORY}</p></article>",
+            "The council said the full report of the bridge commission will be out next week.",
+        ),
+    ],
+)
+def test_story_text_beside_a_read_also_marker_stays(html: str, sentence: str) -> None:
+    tree = _page(html)
+    clean_tree(tree)
+    assert sentence in _body_text(tree)
+
+
+def test_a_live_blog_in_list_items_is_not_a_sources_box() -> None:
+    post = f"<li class='post'><h2>10:42</h2><p>{STORY}</p><p>{STORY_2}</p><h3>Sources</h3><p>dpa</p></li>"
+    tree = _page(f"<ul class='blog'>{post}{post}</ul>")
+    clean_tree(tree)
+    assert _body_text(tree).count(STORY) == 2
+
+
+def test_a_summary_heading_over_short_paragraphs_is_no_list_box() -> None:
+    short = ["The mayor opened the bridge.", "It cost 12 million.", "Traffic starts on Monday."]
+    tree = _page("<article><h1>Short news</h1><p>Bridge opens</p><h2>Summary</h2>" + "".join(f"<p>{t}</p>" for t in short) + "<ul><li>Photos</li></ul></article>")
+    clean_tree(tree)
+    assert all(t in _body_text(tree) for t in short)
+
+
+def test_consent_word_and_a_cookie_word_make_a_prompt() -> None:
+    assert is_consent("I consent to cookies")

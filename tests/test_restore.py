@@ -78,12 +78,18 @@ def test_earlier_chunks_below_the_headline_come_back_before_the_extracted_one() 
     assert _restored(page, [lead, P2]) == [("paragraph", lead), ("paragraph", P1), ("paragraph", P2)]
 
 
+def test_an_earlier_chunk_goes_back_where_it_stands_on_the_page() -> None:
+    # the first extracted block sits in an unclassed wrapper: the chunk still goes before it
+    page = f"<h1>Bridges</h1><div class='chunk'><p>{P3}</p></div><div><p>{P1}</p></div><div class='chunk'><p>{P2}</p></div>"
+    assert _restored(page, [P1, P2]) == [("paragraph", P3), ("paragraph", P1), ("paragraph", P2)]
+
+
 def test_chunks_whose_classes_differ_by_a_modifier_are_the_same_kind() -> None:
     page = (
-        f"<h1>Bridges</h1><div class='body article-body bottom-space'><p>{P1}</p></div><div class='ad'></div>"
-        f"<div class='body article-body'><p>{P2}</p></div><div class='body teaser'><p>{P3}</p></div>"
+        f"<h1>Bridges</h1><div class='body article-body -bottom-space'><p>{P1}</p></div><div class='ad'></div>"
+        f"<div class='body article-body'><p>{P2}</p></div><div class='body article-body promo'><p>{P3}</p></div>"
     )
-    assert _restored(page, [P1]) == [("paragraph", P1), ("paragraph", P2)]
+    assert _restored(page, [P1]) == [("paragraph", P1), ("paragraph", P2)]  # "promo" is no modifier
 
 
 def test_the_next_story_below_a_new_headline_is_no_continuation() -> None:
@@ -134,3 +140,14 @@ def test_a_tail_the_page_units_do_not_show_stays() -> None:
     divs = "".join(f"<div>{t}</div>" for t in SIDEBAR)
     page = f"<div class='wrap'><div class='story'><p>{P1}</p><p>{P2}</p><p>{P3}</p>{divs}</div></div>"
     assert _cut(page, [P1, P2, P3, *SIDEBAR]) == ([P1, P2, P3, *SIDEBAR], [])
+
+
+def test_a_fact_box_closing_the_story_in_the_next_container_stays() -> None:
+    facts = ["Key facts", "Length: 320 m", "Cost: 12 million euros", "Opened: 1961"]
+    page = (
+        f"<div class='wide'><div class='story'><p>{P1}</p><p>{P2}</p><p>{P3}</p></div>"
+        f"<div class='facts'><h3>{facts[0]}</h3><ul>" + "".join(f"<li>{t}</li>" for t in facts[1:]) + "</ul></div></div>"
+    )
+    tree = lxml.html.document_fromstring(f"<html><body>{page}</body></html>")
+    blocks = [Block("paragraph", t) for t in (P1, P2, P3)] + [Block("heading", facts[0])] + [Block("list_item", t) for t in facts[1:]]
+    assert cut_sidebar_tail(tree, blocks) == (blocks, [])

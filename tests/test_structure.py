@@ -139,3 +139,10 @@ def test_text_only_divs_are_left_to_divs_to_paragraphs() -> None:
     body = _body(f"<div id='t'>{LONG}</div>")
     wrap_loose_text(body)
     assert _tags(body) == ["div"]
+
+
+def test_inline_elements_other_than_links_stay_inside_the_sentence() -> None:
+    body = _body(f"<div id='s'><div class='ad'></div>The minister said the plan was <q>a disaster</q> and <img src='e.png'> that she would vote against it.</div>")
+    wrap_loose_text(body)
+    paragraphs = body.get_element_by_id("s").findall("p")
+    assert [p.text_content() for p in paragraphs] == ["The minister said the plan was a disaster and  that she would vote against it."]

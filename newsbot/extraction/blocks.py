@@ -140,9 +140,9 @@ def is_consent(text: str) -> bool:
     if len(text) > limit:
         return False
     low = text.lower()
-    spans = [m.span() for m in cookie.finditer(low)]
-    # the action is another word than the consent word itself ("without her consent" is no prompt)
-    return any(not any(s <= m.start() and m.end() <= e for s, e in spans) for m in action.finditer(low)) if spans else False
+    cookies = {m.span() for m in cookie.finditer(low)}
+    # a consent word and an action word, not one word counted as both ("without her consent")
+    return any(c != a.span() for a in action.finditer(low) for c in cookies)
 
 
 @lru_cache(maxsize=1)
@@ -185,8 +185,13 @@ def is_credit_line(text: str, names: set[str]) -> bool:
 
 
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:時]\d{2}(?!\d)")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_NUMBER = re.compile(r"\d+")
+_YEAR = r"(?:19|20)\d{2}(?!\d)"
+_DATE = re.compile(
+    r"(?<!\d)\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?!\d)"  # 12.03.2024, 2024-05-01
+    rf"|(?<!\d)\d{{1,2}}\.?\s+[^\W\d_]+\.?,?\s+{_YEAR}"  # 17 January 2024, 3. Mai 2024
+    rf"|[^\W\d_]+\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}"  # January 17, 2024
+    r"|(?<!\d)\d{4}年\d{1,2}月\d{1,2}日"  # 2024年12月3日
+)
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # A dateline is short and mostly numbers: "13 October 2015, 18:12", "Updated 2024-05-01 09:30".
 DATELINE_MAX_CHARS = 60
@@ -194,12 +199,12 @@ DATELINE_MAX_WORDS = 4
 
 
 def is_dateline(text: str) -> bool:
-    """A time, or a date of at least two numbers (day and year); a lone year with a few words
-    ("Since May 2022 chief supervisor") is a sub-heading."""
+    """A time, or a whole date (day, month and year); a lone year with a few words
+    ("Since May 2022 chief supervisor", "Top 10 moments of 2023") is a sub-heading."""
     return (
         len(text) <= DATELINE_MAX_CHARS
         and len(_LETTER_WORD.findall(text)) <= DATELINE_MAX_WORDS
-        and (_TIME.search(text) is not None or (_YEAR.search(text) is not None and len(_NUMBER.findall(text)) >= 2))
+        and (_TIME.search(text) is not None or _DATE.search(text) is not None)
     )
 
 
@@ -304,7 +309,7 @@ def drop_noise(
     repeating one of them is the headline shown again, not story text.
     """
     titles = {fold(t) for t in (title, *headlines) if t}
-    title_words = {_words(t) for t in titles}
+    title_words = {w for t in titles if (w := _words(t))}
     seen: set[str] = set(titles)
     long_seen: list[str] = []
     kept: list[Block] = []
@@ -325,8 +330,8 @@ def drop_noise(
             removed.append(Removal(kind, block.text))
             continue
         seen.add(key)
-        if len(key) >= MIN_NEAR_COPY_CHARS:
-            long_seen.append(key)
+        if len(key) >= MIN_NEAR_COPY_CHARS and block.type != "quote":
+            long_seen.append(key)  # (a paragraph holding a quote's words is the story; the quote, its pull quote)
         kept.append(block)
     return kept, removed
 

@@ -64,12 +64,14 @@ def text_of(el: HtmlElement) -> str:
     return _SPACE.sub(" ", el.text_content()).strip()
 
 
+def _link_chars(el: HtmlElement) -> int:
+    return sum(len(text_of(a)) for a in el.iter("a"))
+
+
 def link_share(el: HtmlElement) -> float:
     """Share of an element's text that sits inside links."""
     total = len(text_of(el))
-    if not total:
-        return 0.0
-    return sum(len(text_of(a)) for a in el.iter("a")) / total
+    return _link_chars(el) / total if total else 0.0
 
 
 # Containers that may hold story text written straight into them, between their children.
@@ -83,12 +85,24 @@ def loose_chars(el: HtmlElement) -> int:
     return len((el.text or "").strip()) + sum(len((c.tail or "").strip()) for c in el)
 
 
+def _in_list(block: HtmlElement, root: HtmlElement) -> bool:
+    """``block`` is a list item or inside one, below ``root``."""
+    if block.tag == "li":
+        return True
+    for ancestor in block.iterancestors():
+        if ancestor is root:
+            return False
+        if ancestor.tag == "li":
+            return True
+    return False
+
+
 def _has_story_text(el: HtmlElement, outside_lists: bool = False) -> bool:
     """Holds a paragraph-length text block that is not a link (a headline list has none);
     with ``outside_lists``, list items do not count (a list box's items may be long). Text
     written straight into a container between its children is story text too."""
     for block in el.iter(*_TEXT_BLOCK_TAGS, *LOOSE_TEXT_HOSTS):
-        if outside_lists and (block.tag == "li" or next(block.iterancestors("li"), None) is not None):
+        if outside_lists and _in_list(block, el):
             continue
         if block.tag in LOOSE_TEXT_HOSTS and loose_chars(block) >= STORY_PARAGRAPH_CHARS:
             return True
@@ -192,13 +206,15 @@ def _read_also_box(el: HtmlElement) -> HtmlElement | None:
             return None  # "Related to this, ..." is a sentence, not a marker
         titled = True
 
+    own_links = _link_chars(el)
+
     def headline_block(parent: HtmlElement) -> bool:
-        rest = len(text_of(parent)) - len(own)
+        rest = len(text_of(parent)) - len(own)  # what the marker's element does not hold
         if rest <= MARKER_PUNCTUATION_CHARS:
             return True  # the marker's own wrapper (<p><strong>Read also:</strong></p>)
         if rest > 1500:
             return False
-        if not _has_story_text(parent) and link_share(parent) * len(text_of(parent)) >= 0.6 * rest:
+        if not _has_story_text(parent) and _link_chars(parent) - own_links >= 0.6 * rest:
             return True
         return _teasers_only(parent, own)
 
@@ -216,13 +232,18 @@ MAX_TEASER_LABEL_CHARS = 30
 def _stands_alone(link: HtmlElement) -> bool:
     """No text right before or after it, bare or in an inline sibling: a headline of its own,
     not a link inside a sentence. (A sibling repeating the link's text is its screen-reader copy.)"""
-    previous, following = link.getprevious(), link.getnext()
-    parent = link.getparent()
-    before = previous.tail if previous is not None else parent.text if parent is not None else None
-    if (before or "").strip() or (link.tail or "").strip():
-        return False
     text = text_of(link)
-    return not any(n is not None and n.tag in INLINE_TAGS and text_of(n) not in ("", text) for n in (previous, following))
+    node = link
+    while True:  # out through inline wrappers (<strong><a>…</a></strong>) to the link's own block
+        previous, following, parent = node.getprevious(), node.getnext(), node.getparent()
+        before = previous.tail if previous is not None else parent.text if parent is not None else None
+        if (before or "").strip() or (node.tail or "").strip():
+            return False
+        if any(n is not None and n.tag in INLINE_TAGS and text_of(n) not in ("", text) for n in (previous, following)):
+            return False
+        if parent is None or parent.tag not in INLINE_TAGS:
+            return True
+        node = parent
 
 
 def _is_teaser_card(el: HtmlElement) -> bool:
@@ -242,19 +263,19 @@ def _is_teaser_card(el: HtmlElement) -> bool:
 def _teasers_only(el: HtmlElement, label: str = "") -> bool:
     """Every part of ``el`` is the marker's element or its wrapper (text ``label``), a link
     list, a teaser card or a row of them."""
-    if len((el.text or "").strip()) > MARKER_PUNCTUATION_CHARS or not len(el):
+    if len((el.text or "").strip()) > MARKER_PUNCTUATION_CHARS:
         return False
+    teasers = 0
     for child in el:
+        if len((child.tail or "").strip()) > MARKER_PUNCTUATION_CHARS:
+            return False  # text between the parts: a sentence, not a box
         text = text_of(child)
         if not text or (label and fold(text) == fold(label)):
             continue
-        if len((child.tail or "").strip()) > MARKER_PUNCTUATION_CHARS:
-            return False
         if link_share(child) < 0.6 and not _is_teaser_card(child) and not _teasers_only(child):
             return False
-    return True
-
-
+        teasers += 1
+    return teasers > 0
 
 def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
     """Headline lists and teaser cards right after a bare marker heading."""
@@ -274,21 +295,29 @@ def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
 
 @lru_cache(maxsize=None)
 def _box_headings(table: str) -> tuple[frozenset[str], int]:
-    """A table of box titles (widgets, source lists) and the most text such a box holds."""
+    """A table of box titles (widgets, source lists, summaries) and the most text such a box holds."""
     data = load_patterns(table)
     return frozenset(fold(h) for hs in data["headings"].values() for h in hs), data["max_chars"]
 
 
-def _headed_box(el: HtmlElement, table: str) -> HtmlElement | None:
+# A box title is a few words.
+MAX_BOX_TITLE_CHARS = 40
+
+
+def _box_title_hit(text: str, table: str) -> bool:
+    return len(text) <= MAX_BOX_TITLE_CHARS and fold(text) in _box_headings(table)[0]
+
+
+def _headed_box(el: HtmlElement, table: str, outside_lists: bool = False) -> HtmlElement | None:
     """The element titled with one of ``table``'s headings and the small block it heads."""
     headings, limit = _box_headings(table)
     if fold(text_of(el)) not in headings:
         return None
-    return _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p))
+    return _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p, outside_lists))
 
 
 def _widget_hit(text: str) -> bool:
-    return len(text) <= 40 and fold(text) in _box_headings("widgets")[0]
+    return _box_title_hit(text, "widgets")
 
 
 def _widget_box(el: HtmlElement) -> HtmlElement | None:
@@ -301,6 +330,10 @@ def _widget_box(el: HtmlElement) -> HtmlElement | None:
 
 # Tables of box titles whose box is a list: the sources a story used, a "key points" summary.
 LIST_BOX_TABLES = {"sources": "sources", "summary": "summaries"}
+_LIST_TAGS = ("ul", "ol", "dl")
+# Besides its lists (and less than them) a list box holds its title and a line or two (an
+# "i" button, a disclaimer).
+MAX_LIST_BOX_EXTRA_CHARS = 200
 
 
 def _list_box_rule(name: str, table: str) -> Rule:
@@ -308,25 +341,26 @@ def _list_box_rule(name: str, table: str) -> Rule:
     story text outside them; a bare such heading goes with the lists right after it."""
 
     def hit(text: str) -> bool:
-        return len(text) <= 40 and fold(text) in _box_headings(table)[0]
+        return _box_title_hit(text, table)
 
     def lists_after(box: HtmlElement) -> list[HtmlElement]:
         lists: list[HtmlElement] = []
         if not hit(text_of(box)):
             return lists  # a whole box brings its own list
         sibling = box.getnext()
-        while sibling is not None and (not isinstance(sibling.tag, str) or sibling.tag in ("ul", "ol", "dl")):
-            if isinstance(sibling.tag, str):
-                lists.append(sibling)
+        while sibling is not None and sibling.tag in _LIST_TAGS:
+            lists.append(sibling)
             sibling = sibling.getnext()
         return lists
 
     def box(el: HtmlElement) -> HtmlElement | None:
-        headings, limit = _box_headings(table)
-        if fold(text_of(el)) not in headings:
-            return None
-        found = _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p, outside_lists=True))
-        return found if found is not el or lists_after(found) else None
+        found = _headed_box(el, table, outside_lists=True)
+        if found is None or found is el:
+            return found if found is not None and lists_after(found) else None
+        lists = [x for x in found.iter(*_LIST_TAGS) if next(x.iterancestors(*_LIST_TAGS), None) is None]
+        listed = sum(len(text_of(x)) for x in lists)
+        outside = len(text_of(found)) - listed
+        return found if outside <= min(listed, MAX_LIST_BOX_EXTRA_CHARS) else None  # mostly its lists
 
     return Rule(name, hit, box, lists_after)
 

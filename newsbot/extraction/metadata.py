@@ -59,19 +59,19 @@ class Metadata:
 # A standfirst is a sentence or more, not a byline or a date line.
 MIN_STANDFIRST_CHARS = 80
 MAX_STANDFIRST_CHARS = 600
-_SENTENCE_END = (".", "!", "?", "…", "。", "\"", "”", "“", "»", "«")
+_LEAD_ENDS = (".", "!", "?", "…", "。", "\"", "”", "“", "»", "«")
 _MEDIA_TAGS = ("img", "picture", "figure", "video", "iframe", "svg")
 
 
 def _standfirst(page: Page, headline: str | None) -> str | None:
     """The text right below the headline's <h1> when it reads as a lead: a teaser the page
-    shows but declares in no meta tag."""
+    shows, often other than the one its meta tags declare."""
     h1 = next((h for h in page.tree.iter("h1") if headline and _clean(h.text_content()) == headline), None)
     for sibling in h1.itersiblings() if h1 is not None else ():
         if not isinstance(sibling.tag, str) or not (text := _clean(sibling.text_content())):
             continue
         links = sum(len(a.text_content()) for a in sibling.iter("a"))
-        lead_like = MIN_STANDFIRST_CHARS <= len(text) <= MAX_STANDFIRST_CHARS and text.endswith(_SENTENCE_END)
+        lead_like = MIN_STANDFIRST_CHARS <= len(text) <= MAX_STANDFIRST_CHARS and text.endswith(_LEAD_ENDS)
         media = next(sibling.iter(*_MEDIA_TAGS), None) is not None  # a picture's caption, not a lead
         return text if lead_like and links < len(text) / 2 and not media else None
     return None
@@ -260,7 +260,7 @@ def read_metadata(page: Page) -> Metadata:
                 page.first_meta("description"),
                 page.first_meta("twitter:description"),
                 _ld_text(ld.get("description")),
-                _standfirst(page, candidates.get("h1")),
+                _standfirst(page, candidates.get("h1")),  # last: what the page shows under the headline
             )
         )
         if d

@@ -10,6 +10,8 @@ the page's text units finds all three.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml.etree import _Element
 
 from .blocks import HEADINGS, element_text, table_text, text_kind
@@ -88,6 +90,17 @@ def _shown_in(unit: str, blocks: list[str], start: int) -> int | None:
     return next((i for i in range(start, len(blocks)) if unit in blocks[i]), None)
 
 
+def _matched_units(body: _Element, folds: list[str]) -> Iterator[tuple[_Element, str, int | None]]:
+    """The page's units in reading order, each with the index of the block that shows it
+    (searched from the last match on), or None."""
+    previous = 0
+    for el, text in _units(body):
+        index = _shown_in(fold(text), folds, previous)
+        if index is not None:
+            previous = index
+        yield el, text, index
+
+
 def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
     """Put back what trafilatura's choice of one container lost: sub-headings and list items
     between two extracted story blocks, and the story's other chunks before and after them.
@@ -103,32 +116,52 @@ def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:
     folds = [fold(b.text) for b in blocks]
     out = list(blocks)
     inserted = 0
-    first: tuple[int, _Element] | None = None  # the first matched unit in a classed container
+    placed: dict[_Element, int] = {}  # each matched unit's place in ``out``
     previous: int | None = None  # index of the block the last matched unit showed
     anchor: _Element | None = None  # and that unit
     gap: list[Block] | None = []  # restorable units since then; None once other text intervened
-    for el, text in _units(body):
-        index = _shown_in(fold(text), folds, previous or 0)
+    for el, text, index in _matched_units(body, folds):
         if index is not None:
             if previous is not None and gap:
                 out[previous + 1 + inserted : previous + 1 + inserted] = gap
                 inserted += len(gap)
             previous, anchor, gap = index, el, []
-            if first is None and _chunk_container(el, body) is not None:
-                first = (index + inserted, el)  # (its place in ``out``)
+            placed.setdefault(el, index + inserted)
         elif anchor is not None and gap is not None:
             gap = [*gap, Block(_unit_kind(el.tag), text)] if _restorable(el, text, anchor) else None
     if anchor is None:
         return out
-    at, start = first if first is not None else (0, None)
-    before, after = _story_chunks(body, start, anchor, folds)
+    known = set(folds)
+    first = next((el for el in placed if _chunk_container(el, body) is not None), None)
+    start = _chunk_container(first, body) if first is not None else None
+    before, chunk = _chunk_blocks(_sibling_chunks(body, start)[0], known) if start is not None else ([], None)
+    end = _chunk_container(anchor, body)
+    after, _ = _chunk_blocks(_sibling_chunks(body, end)[1], known) if end is not None else ([], None)
+    at = _place_after(body, chunk, placed) if chunk is not None else 0
     return out[:at] + before + out[at:] + after
+
+
+def _place_after(body: _Element, chunk: _Element, placed: dict[_Element, int]) -> int:
+    """Where an earlier chunk's blocks go: before the first extracted block that follows it."""
+    inside = set(chunk.iter())
+    seen = False
+    for el in body.iter():
+        if el is chunk:
+            seen = True
+        elif seen and el not in inside and el in placed:
+            return placed[el]
+    return 0
+
+
+def _is_modifier(token: str) -> bool:
+    """A class that only varies a block's look: "-bottom-space", "body--wide", "is-last"."""
+    return token.startswith(("-", "is-", "has-")) or "--" in token
 
 
 def _same_kind(el: _Element, kind: set[str]) -> bool:
     """Its classes are the container's, give or take modifiers ("body" and "body -bottom-space")."""
     classes = set((el.get("class") or "").split())
-    return bool(classes) and (classes <= kind or kind <= classes)
+    return bool(classes & kind) and all(_is_modifier(t) for t in classes ^ kind)
 
 
 def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element], list[_Element]]:
@@ -148,48 +181,44 @@ def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element]
             before = []
         elif el not in inside and _same_kind(el, kind):
             (after if passed else before).append(el)
-    return [el for el in before if container not in set(el.iter())], after
+    wrappers = set(container.iterancestors())
+    return [el for el in before if el not in wrappers], after
 
 
 def _unit_kind(tag: str) -> str:
     return "list_item" if tag == "li" else "table" if tag == "table" else text_kind(tag)
 
 
-def _chunk_blocks(chunks: list[_Element], known: set[str]) -> list[Block]:
-    """The text units of chunks that hold story-length paragraphs, minus what is already known."""
+def _chunk_blocks(chunks: list[_Element], known: set[str]) -> tuple[list[Block], _Element | None]:
+    """The text units of chunks that hold story-length paragraphs, minus what is already known,
+    and the first chunk they come from.
+
+    Long stories are often split into chunks (one container per few paragraphs, an ad or
+    promo between them); the main-text step keeps one run of chunks. Elements of the same
+    kind (tag, and class give or take modifiers) as the first extracted block's container
+    before it, and as the last block's after it, holding story-length paragraphs, are the
+    rest of the story.
+    """
     blocks: list[Block] = []
+    first: _Element | None = None
     for chunk in chunks:
         units = _units(chunk)
         if not any(len(t) >= STORY_PARAGRAPH_CHARS and el.tag == "p" and link_share(el) < MAX_RESTORED_LINK_SHARE for el, t in units):
             continue
+        first = chunk if first is None else first
         for el, text in units:
             key = fold(text)
             if key in known or link_share(el) >= MAX_RESTORED_LINK_SHARE:
                 continue
             known.add(key)
             blocks.append(Block(_unit_kind(el.tag), text))
-    return blocks
+    return blocks, first
 
 
 def _chunk_container(el: _Element, body: _Element) -> _Element | None:
     """The classed container a story block sits in: what the story's other chunks look like."""
     container = el.getparent()
     return None if container is None or container is body or not container.get("class") else container
-
-
-def _story_chunks(body: _Element, first: _Element | None, last: _Element, seen: list[str]) -> tuple[list[Block], list[Block]]:
-    """The story's text in other containers of the same kind as the ones it starts and ends in.
-
-    Long stories are often split into chunks (one container per few paragraphs, an ad or
-    promo between them); the main-text step keeps one run of chunks. Earlier elements with
-    the same tag and class as the first extracted block's container, and later ones like the
-    last block's, holding story-length paragraphs, are the rest of the story.
-    """
-    known = set(seen)
-    start = _chunk_container(first, body) if first is not None else None
-    end = _chunk_container(last, body)
-    before = _chunk_blocks(_sibling_chunks(body, start)[0], known) if start is not None else []
-    return before, _chunk_blocks(_sibling_chunks(body, end)[1], known) if end is not None else []
 
 
 # The story's container holds at least this share of its story-length paragraphs' text.
@@ -202,13 +231,10 @@ MIN_SIDEBAR_BLOCKS = 3
 
 def _block_elements(body: _Element, blocks: list[Block]) -> dict[int, _Element]:
     """For each block shown by a page unit, the first such unit (reading order kept)."""
-    folds = [fold(b.text) for b in blocks]
     owner: dict[int, _Element] = {}
-    previous = 0
-    for el, text in _units(body):
-        if (index := _shown_in(fold(text), folds, previous)) is not None:
+    for el, _, index in _matched_units(body, [fold(b.text) for b in blocks]):
+        if index is not None:
             owner.setdefault(index, el)
-            previous = index
     return owner
 
 
@@ -229,8 +255,9 @@ def cut_sidebar_tail(tree: _Element, blocks: list[Block]) -> tuple[list[Block], 
     """Blocks after the story's last block in its container, mostly short ones, are a sidebar.
 
     A container chosen one level too wide holds the story and the column beside it
-    ("New pictures", "Share price", "59,99 €"). A tail made of story-length paragraphs is
-    kept: that is a story continued in the next container.
+    ("New pictures", "Share price", "59,99 €"). A tail with half or more of its text in
+    story-length paragraphs is kept (the story continued in the next container), and so is
+    one made mostly of list items (a fact box closing the story).
     """
     body = tree.find("body")
     if body is None or not _short_tail(blocks):
@@ -246,7 +273,7 @@ def cut_sidebar_tail(tree: _Element, blocks: list[Block]) -> tuple[list[Block], 
     tail = blocks[end:]
     if len(tail) < MIN_SIDEBAR_BLOCKS or not all(i in owner for i in range(end, len(blocks))):
         return blocks, []  # (a block the page's units do not show may sit inside the container)
-    if _story_share(tail) >= MAX_SIDEBAR_STORY_SHARE:
+    if _story_share(tail) >= MAX_SIDEBAR_STORY_SHARE or 2 * sum(b.type == "list_item" for b in tail) > len(tail):
         return blocks, []
     return blocks[:end], [Removal("sidebar", b.text) for b in tail]
 

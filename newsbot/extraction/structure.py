@@ -91,8 +91,18 @@ def _inline_only(el: HtmlElement) -> bool:
 MIN_LOOSE_RUN_CHARS = 40
 
 
+# Elements that break a run of text into separate blocks; anything else (a link, <q>, an
+# emoji <img>) flows inside the sentence.
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "details", "dialog", "div", "dl", "dd", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hr", "iframe", "li", "main", "nav", "ol", "p", "pre", "section", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "video", "audio", "canvas", "picture",
+})
+
+
 def _is_inline(item: str | HtmlElement) -> bool:
-    return isinstance(item, str) or not isinstance(item.tag, str) or item.tag in INLINE_TAGS or item.tag == "br"
+    return isinstance(item, str) or not isinstance(item.tag, str) or item.tag not in _BLOCK_TAGS
 
 
 def _bare_chars(run: list[str | HtmlElement]) -> int:
