@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from lxml.etree import _Element
 
-from .clean import Removal, fold, is_share_text, read_also_marker, text_of
+from .clean import MIN_HEADLINE_CHARS, Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
 from .urls import brand_label
@@ -208,8 +208,6 @@ def is_dateline(text: str) -> bool:
     )
 
 
-# Link texts shorter than this are menu items, not headlines or teasers.
-MIN_HEADLINE_CHARS = 15
 # A block whose text is at least this much one link's text is that link (a teaser), not prose.
 LINK_BLOCK_SHARE = 0.8
 

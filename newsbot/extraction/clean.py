@@ -222,8 +222,9 @@ def _read_also_box(el: HtmlElement) -> HtmlElement | None:
     return None if titled and box is el else box  # a titled heading goes only with its teasers
 
 
-# A teaser card is one linked headline of at least this length with a blurb, this long in all.
-MIN_TEASER_HEADLINE_CHARS = 15
+# Link texts shorter than this are menu items, not headlines or teasers.
+MIN_HEADLINE_CHARS = 15
+# A teaser card is one linked headline with a blurb, this long in all.
 MAX_TEASER_CARD_CHARS = 600
 # … and its other links are labels shorter than this ("Konflikty zbrojne", an author's name).
 MAX_TEASER_LABEL_CHARS = 30
@@ -254,7 +255,7 @@ def _is_teaser_card(el: HtmlElement) -> bool:
         return False
     links = [(a, len(text_of(a))) for a in el.iter("a")]
     headline, chars = max(links, key=lambda pair: pair[1], default=(None, 0))
-    if headline is None or chars < MIN_TEASER_HEADLINE_CHARS or not _stands_alone(headline):
+    if headline is None or chars < MIN_HEADLINE_CHARS or not _stands_alone(headline):
         return False
     href = headline.get("href")
     return all(a.get("href") == href or n < MAX_TEASER_LABEL_CHARS for a, n in links)
