@@ -253,3 +253,12 @@ def test_the_lead_below_the_headline_is_a_description_after_the_declared_ones() 
 def test_no_standfirst_when_the_text_below_the_headline_is_no_lead(below: str) -> None:
     page = _page("<meta property='og:title' content='Council approves bridge money'>", f"<h1>Council approves bridge money</h1>{below}<p>x</p>")
     assert read_metadata(page).descriptions == []
+
+
+def test_a_headline_length_alternative_headline_is_one_more_headline() -> None:
+    alt = "USA stoppen Schattentanker - Acht Namen, vier Flaggen"
+    lead = "The council approved money for the three oldest bridges after a night-long debate on Tuesday evening, its members said."
+    page = _page(_ld({"@type": "NewsArticle", "headline": "Council approves bridge money", "alternativeHeadline": alt}))
+    assert alt in read_metadata(page).headlines
+    as_lead = _page(_ld({"@type": "NewsArticle", "headline": "Council approves bridge money", "alternativeHeadline": lead}))
+    assert lead not in read_metadata(as_lead).headlines  # some sites put the standfirst there

@@ -77,6 +77,16 @@ def _standfirst(page: Page, headline: str | None) -> str | None:
     return None
 
 
+# A headline is at most this long; a longer "alternativeHeadline" is the standfirst.
+MAX_HEADLINE_CHARS = 150
+
+
+def _alternative_headline(ld: dict[str, Any]) -> list[str]:
+    """JSON-LD's alternativeHeadline when it reads as a headline (some sites put the lead there)."""
+    text = _clean(ld.get("alternativeHeadline"))
+    return [text] if text and len(text) <= MAX_HEADLINE_CHARS and not text.endswith(".") else []
+
+
 def _clean(text: Any) -> str | None:
     if not isinstance(text, str):
         return None
@@ -232,7 +242,7 @@ def read_metadata(page: Page) -> Metadata:
         meta.sitename,
     )
     meta.title = vote_title(candidates)
-    meta.headlines = list(dict.fromkeys(candidates.values()))
+    meta.headlines = list(dict.fromkeys([*candidates.values(), *_alternative_headline(ld)]))
     meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
     meta.authors = clean_authors(
         _names(ld.get("author")) or meta_authors or _visible_bylines(page), meta.sitename, site_of(page.url)
