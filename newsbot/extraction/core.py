@@ -19,7 +19,7 @@ from .metadata import Metadata, detect_language, read_metadata
 from .page import ExtractionError, Page, parse_html
 from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
-from .structure import divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
+from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict
@@ -40,7 +40,6 @@ FEW_BLOCKS = 2
 # stopped early. (A long result may rightly skip a second story appended below the first.)
 SHORT_RESULT_CHARS = 1500
 MIN_PARAGRAPH_SHARE = 0.5
-STORY_PARAGRAPH_CHARS = 80
 
 
 def _stopped_early(blocks: list[Block], tree: HtmlElement) -> bool:

@@ -17,6 +17,7 @@ from lxml.etree import _Element
 from .blocks import HEADINGS, element_text, table_text, text_kind
 from .clean import Removal, fold, link_share
 from .record import Block
+from .structure import STORY_PARAGRAPH_CHARS
 
 # Text units of a page, in reading order, for matching extracted blocks back to the page.
 _UNIT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "table", "pre")
@@ -27,8 +28,6 @@ MAX_RESTORED_LINK_SHARE = 0.5
 MAX_RESTORED_HEADING_CHARS = 150
 # Labels ("Tags:") and cut-off names ("Jane D…") end like this.
 _LABEL_ENDS = (":", "：", "...", "…")
-# A chunk of a story holds at least one paragraph this long.
-STORY_PARAGRAPH_CHARS = 80
 
 
 def _units(body: _Element) -> list[tuple[_Element, str]]:

@@ -17,6 +17,8 @@ _PARAGRAPH_HOSTS = ("div", "section", "article", "td", "span", "font")
 MIN_DIV_PARAGRAPH_CHARS = 2
 # A page with at least this many story-length <p> already has paragraph markup.
 MIN_REAL_PARAGRAPHS = 3
+# A story's paragraph is at least this long (also what a story chunk holds, and what a
+# main-text result that stopped early is measured against).
 STORY_PARAGRAPH_CHARS = 80
 
 
