@@ -121,9 +121,7 @@ def wrap_loose_text(body: HtmlElement) -> None:
     the box (story text written straight into a div between image and ad slots).
     """
     for host in [el for el in body.iter(*LOOSE_TEXT_HOSTS) if loose_chars(el) and not _inline_only(el)]:
-        items: list[str | HtmlElement] = [host.text or ""]
-        for child in host:
-            items += [child, child.tail or ""]
+        items = _content(host)
         runs: list[list[str | HtmlElement]] = [[]]
         for item in items:
             if _is_inline(item):
@@ -133,10 +131,7 @@ def wrap_loose_text(body: HtmlElement) -> None:
                 runs.append([])
         if not any(_bare_chars(run) >= MIN_LOOSE_RUN_CHARS for run in runs if run and _is_inline(run[0])):
             continue
-        for child in list(host):
-            child.tail = None
-            host.remove(child)
-        host.text = None
+        _empty(host)
         for run in runs:
             if run and not _is_inline(run[0]):
                 host.append(run[0])
@@ -148,6 +143,22 @@ def wrap_loose_text(body: HtmlElement) -> None:
                     split_double_breaks(para)  # a run of several <br><br> paragraphs
             else:
                 _append_inline(host, run)
+
+
+def _content(host: HtmlElement) -> list[str | HtmlElement]:
+    """A container's text and children in order: text, child, its tail, child, its tail …"""
+    items: list[str | HtmlElement] = [host.text or ""]
+    for child in host:
+        items += [child, child.tail or ""]
+    return items
+
+
+def _empty(host: HtmlElement) -> None:
+    """Take every child and all text out of ``host`` (the children keep no tails), to rebuild it."""
+    for child in list(host):
+        child.tail = None
+        host.remove(child)
+    host.text = None
 
 
 def _append_inline(host: HtmlElement, run: list[str | HtmlElement]) -> None:
@@ -164,12 +175,8 @@ def _append_inline(host: HtmlElement, run: list[str | HtmlElement]) -> None:
 def split_double_breaks(body: HtmlElement) -> None:
     """Inline text separated by two or more ``<br>`` becomes one ``<p>`` per piece."""
     for host in [el for el in body.iter(*_PARAGRAPH_HOSTS, "p") if _inline_only(el) and _has_double_break(el)]:
-        items: list[str | HtmlElement] = [host.text or ""]
-        for child in list(host):
-            tail, child.tail = child.tail, None
-            host.remove(child)
-            items += [child, tail or ""]
-        host.text = None
+        items = _content(host)
+        _empty(host)
         groups: list[list[str | HtmlElement]] = [[]]
         run: list[HtmlElement] = []
         for item in items:
