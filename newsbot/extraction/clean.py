@@ -278,15 +278,15 @@ def _teasers_only(el: HtmlElement, label: str = "") -> bool:
         teasers += 1
     return teasers > 0
 
+
 def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
     """Headline lists and teaser cards right after a bare marker heading."""
     followers = []
     sibling = box.getnext()
-    while sibling is not None and (not isinstance(sibling.tag, str) or text_of(sibling)):
-        if isinstance(sibling.tag, str):
-            if (link_share(sibling) < 0.6 or _has_story_text(sibling)) and not _is_teaser_card(sibling):
-                break
-            followers.append(sibling)
+    while sibling is not None and text_of(sibling):  # (clean_tree stripped comments first)
+        if (link_share(sibling) < 0.6 or _has_story_text(sibling)) and not _is_teaser_card(sibling):
+            break
+        followers.append(sibling)
         sibling = sibling.getnext()
     return followers
 
@@ -450,7 +450,7 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
     hits = []
     for el in body.iter():
         text = el.text
-        if not text or len(text) > MAX_CUE_CHARS or not isinstance(el.tag, str) or not cue(text):
+        if not text or len(text) > MAX_CUE_CHARS or not cue(text):  # (no comments left to skip)
             continue
         for rule in RULES:
             if rule.hit(text):
