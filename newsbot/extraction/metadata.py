@@ -21,6 +21,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from htmldate import find_date
 from lxml import etree
 
+from .clean import link_share
 from .page import Page
 from .patterns import load_patterns
 from .urls import brand_label, site_of
@@ -70,10 +71,9 @@ def _standfirst(page: Page, headline: str | None) -> str | None:
     for sibling in h1.itersiblings() if h1 is not None else ():
         if not isinstance(sibling.tag, str) or not (text := _clean(sibling.text_content())):
             continue
-        links = sum(len(a.text_content()) for a in sibling.iter("a"))
         lead_like = MIN_STANDFIRST_CHARS <= len(text) <= MAX_STANDFIRST_CHARS and text.endswith(_LEAD_ENDS)
         media = next(sibling.iter(*_MEDIA_TAGS), None) is not None  # a picture's caption, not a lead
-        return text if lead_like and links < len(text) / 2 and not media else None
+        return text if lead_like and link_share(sibling) < 0.5 and not media else None
     return None
 
 
