@@ -153,7 +153,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import run_eval
 
-    return run_eval(Path(args.corpus), json_path=Path(args.json) if args.json else None)
+    return run_eval([Path(name) for name in args.corpora], json_path=Path(args.json) if args.json else None)
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
@@ -195,8 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=None, help="output root (default ./output)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("eval", help="score newsbot and plain trafilatura on a corpus")
-    p.add_argument("corpus", metavar="DIR")
+    p = sub.add_parser("eval", help="score newsbot and plain trafilatura on corpora (fundus, WCXB or fixture pages)")
+    p.add_argument("corpora", nargs="+", metavar="DIR")
     p.add_argument("--json", default=None, metavar="PATH", help="also write the full report as JSON")
     p.set_defaults(func=cmd_eval)
 

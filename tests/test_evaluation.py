@@ -68,9 +68,9 @@ def write_fundus(root: Path) -> None:
     pages = {
         # check half (sha256("xx/Alpha") starts 4a: even): body and title right.
         "xx/Alpha_2024_01_02.html.gz": ("Alpha", PIER_HTML, "New pier opens in the harbour", "\n\n".join(PIER)),
-        # tuning half (sha256("xx/Harbour") starts ef: odd): P 1, R 0.5; gold title nowhere on the page.
+        # tune half (sha256("xx/Harbour") starts ef: odd): P 1, R 0.5; gold title nowhere on the page.
         "xx/Harbour_2024_01_03.html.gz": ("Harbour", QUAY_HTML, "Quay plans", "\n\n".join([*QUAY, NOT_ON_PAGE])),
-        # tuning half: an empty file, which newsbot refuses (ExtractionError) and trafilatura returns nothing for.
+        # tune half: an empty file, which newsbot refuses (ExtractionError) and trafilatura returns nothing for.
         "xx/Harbour_2024_01_04.html.gz": ("Harbour", b"", "Empty", "Some gold text here."),
     }
     (root / "xx").mkdir()
@@ -94,10 +94,10 @@ def test_eval_on_a_tiny_fundus_corpus(tmp_path, capsys):
     expected = {
         # part: pages, P, R, F1, exact, strictP, title, title*, (n), F1<0.8
         "check": ["1", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "(1)", "0"],
-        "tuning": ["2", "1.000", f"{r_tuning:.3f}", f"{2 * r_tuning / (1 + r_tuning):.3f}", "0.000", "0.500", "0.000", "0.000", "(0)", "2"],
+        "tune": ["2", "1.000", f"{r_tuning:.3f}", f"{2 * r_tuning / (1 + r_tuning):.3f}", "0.000", "0.500", "0.000", "0.000", "(0)", "2"],
         "all": ["3", "1.000", f"{r_all:.3f}", f"{2 * r_all / (1 + r_all):.3f}", "0.333", "0.667", "0.333", "1.000", "(1)", "2"],
     }
-    errors = {"newsbot": {"check": "0", "tuning": "1", "all": "1"}, "trafilatura": {"check": "0", "tuning": "0", "all": "0"}}
+    errors = {"newsbot": {"check": "0", "tune": "1", "all": "1"}, "trafilatura": {"check": "0", "tune": "0", "all": "0"}}
     for system in ("newsbot", "trafilatura"):
         for part, numbers in expected.items():
             row = _row(out, system, part)
@@ -109,7 +109,7 @@ def test_eval_on_a_tiny_fundus_corpus(tmp_path, capsys):
         assert (summary["title"], summary["title_on_page"], summary["title_on_page_pages"]) == pytest.approx((1 / 3, 1.0, 1))
         assert summary["lead_once"] is None and summary["noise_free"] is None
 
-    assert "check half 1 pages / 1 publishers, tuning half 2 pages / 1 publishers" in out
+    assert "check half 1 pages / 1 publishers, tune half 2 pages / 1 publishers" in out
     assert "newsbot raised on 1 page(s)" in out
     assert "xx/Harbour_2024_01_04.html.gz: ExtractionError" in out
     # Worst pages: the empty one (F1 0) before the half-recalled one (F1 2/3), whose missing text is shown.
@@ -119,7 +119,7 @@ def test_eval_on_a_tiny_fundus_corpus(tmp_path, capsys):
 
     pages = {page["key"]: page for page in report["pages"]}
     b = pages["xx/Harbour_2024_01_03.html.gz"]
-    assert (b["publisher"], b["half"], b["title_on_page"]) == ("xx/Harbour", "tuning", False)
+    assert (b["publisher"], b["half"], b["title_on_page"]) == ("xx/Harbour", "tune", False)
     assert b["systems"]["newsbot"]["body"] == {"precision": 1.0, "recall": 0.5, "exact": False, "predicted": 49, "gold": 98, "f1": pytest.approx(2 / 3)}
     c = pages["xx/Harbour_2024_01_04.html.gz"]["systems"]
     assert c["newsbot"]["error"].startswith("ExtractionError") and c["trafilatura"]["error"] is None
@@ -176,7 +176,7 @@ def test_real_fundus_corpus_index():
     assert corpus.layout == "fundus"
     assert len(corpus.pages) == 258
     halves = {page.half for page in corpus.pages}
-    assert halves == {"check", "tuning"}
+    assert halves == {"check", "tune"}
     # A publisher never straddles the halves.
     by_publisher: dict[str | None, set[str | None]] = {}
     for page in corpus.pages:

@@ -13,19 +13,26 @@ from pathlib import Path
 
 from .corpora import CorpusError, load_corpus
 from .harness import evaluate
-from .report import render_json, render_text
+from .report import render_comparison, render_json, render_text
 
 __all__ = ["run_eval"]
 
 
-def run_eval(corpus: Path, json_path: Path | None = None) -> int:
-    """Print the report, optionally write it in full (per-page scores too) as JSON; 2 when the corpus is unreadable."""
+def run_eval(corpora: Path | list[Path], json_path: Path | None = None) -> int:
+    """Print each corpus's report and, for several, one table of all; optionally write them in full (per-page
+    scores too) as JSON. 2 when a corpus is unreadable (checked before any page is scored)."""
+    roots = [corpora] if isinstance(corpora, Path) else corpora
     try:
-        report = evaluate(load_corpus(corpus))
+        loaded = [load_corpus(root) for root in roots]
     except (CorpusError, OSError, EOFError) as err:
         print(f"newsbot eval: {err}", file=sys.stderr)
         return 2
-    print(render_text(report), flush=True)
+    reports = []
+    for corpus in loaded:
+        reports.append(report := evaluate(corpus))
+        print(render_text(report), end="\n\n", flush=True)
+    print(render_comparison(reports), flush=True)
     if json_path is not None:
-        json_path.write_text(json.dumps(render_json(report), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        document = render_json(reports[0]) if len(reports) == 1 else {"corpora": [render_json(r) for r in reports]}
+        json_path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -1,4 +1,4 @@
-"""Evaluation corpora on disk: the fundus layout (``index.json``) and newsbot's ``fixtures/pages`` layout."""
+"""Evaluation corpora on disk: the fundus and WCXB layouts (``index.json``) and newsbot's ``fixtures/pages`` layout."""
 
 from __future__ import annotations
 
@@ -17,22 +17,41 @@ from ..extraction.decode import decode_html
 from ..extraction.record import normal_paragraph
 
 FUNDUS_INDEX = "index.json"
-Layout = Literal["fundus", "pages"]
-Half = Literal["check", "tuning"]
+WCXB_TRUTH = "ground-truth"
+Layout = Literal["fundus", "wcxb", "pages"]
+Half = Literal["check", "tune"]
+Metric = Literal["shingles", "words"]
+FUNDUS_GROUPS = Path(__file__).with_name("fundus_groups.json")
 
 
 class CorpusError(ValueError):
     """The directory is not a readable corpus in a known layout."""
 
 
-def split_half(publisher: str) -> Half:
-    """``check`` when the first byte of sha256(publisher key) is even, else ``tuning``.
+def split_half(key: str) -> Half:
+    """``check`` when the first byte of sha256(key) is even, else ``tune``.
 
-    Whole publishers fall on one side, so tuning on one page of a site cannot
-    lift the check score through its sister pages; a hash keeps the split the
-    same on every machine and as the corpus grows.
+    A hash keeps the split the same on every machine and as the corpus grows
+    (WCXB's ``index.json`` splits its hosts the same way).
     """
-    return "check" if hashlib.sha256(publisher.encode()).digest()[0] % 2 == 0 else "tuning"
+    return "check" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "tune"
+
+
+def _publisher_groups() -> dict[str, str]:
+    """Publisher -> its owner/CMS group (``fundus_groups.json``)."""
+    groups = json.loads(FUNDUS_GROUPS.read_text("utf-8"))["groups"]
+    return {publisher: group for group, members in groups.items() for publisher in members}
+
+
+def publisher_half(publisher: str, groups: dict[str, str] | None = None) -> Half:
+    """The half of a fundus publisher: its owner/CMS group's, else its own.
+
+    Publishers sharing an owner or a CMS share markup and boilerplate, so the
+    whole group falls on one side: tuning on one member cannot lift the check
+    score through its siblings.
+    """
+    groups = _publisher_groups() if groups is None else groups
+    return split_half(groups.get(publisher, publisher))
 
 
 @dataclass(frozen=True)
@@ -50,21 +69,27 @@ class Page:
     encoding: str | None = None
     """The encoding the corpus guarantees for its pages (fundus: UTF-8); None leaves it to each system."""
     publisher: str | None = None
-    """``<country>/<Publisher>`` in the fundus layout."""
+    """``<country>/<Publisher>`` in the fundus layout, the host in the WCXB layout."""
+    half: Half | None = None
+    """Which half of a split corpus the page is in: tune on ``tune``, read ``check`` only to report."""
+    page_type: str | None = None
+    """WCXB's page type (article, listing, collection, product, service, documentation, forum)."""
+    metric: Metric = "shingles"
+    """The corpus's own body metric: fundus token 4-gram shingles, WCXB bags of lower-cased words."""
     lead: str | None = None
     """Gold lead (``fixtures/pages`` layout only)."""
     must_not_contain: tuple[str, ...] = ()
     """Boilerplate that must not leak into title or body (``fixtures/pages`` layout only)."""
     authors: tuple[str, ...] | None = None
-    """Gold authors (fundus layout); None where the gold has none, so the page is not scored on them."""
+    """Gold authors (fundus: a list; WCXB: one string, scored by containment); None where the gold has none."""
     published: str | None = None
     """Gold publishing date, ISO-like (fundus: ``YYYY-MM-DD HH:MM:SS+TZ``); None where the gold has none."""
     topics: tuple[str, ...] | None = None
     """Gold keywords, compared with the record's ``tags`` (fundus layout); None where the gold has none."""
-
-    @property
-    def half(self) -> Half | None:
-        return split_half(self.publisher) if self.publisher else None
+    with_snippets: tuple[str, ...] = ()
+    """WCXB: snippets a correct extraction contains."""
+    without_snippets: tuple[str, ...] = ()
+    """WCXB: boilerplate snippets a correct extraction leaves out."""
 
     def read_html(self) -> bytes:
         data = self.path.read_bytes()
@@ -79,7 +104,10 @@ class Corpus:
 
 
 def load_corpus(root: Path) -> Corpus:
-    """Recognise the layout: ``index.json`` means fundus, ``NAME.html`` + ``NAME.json`` pairs mean fixture pages."""
+    """Recognise the layout: ``index.json`` with ``ground-truth/`` means WCXB, ``index.json`` alone fundus,
+    ``NAME.html`` + ``NAME.json`` pairs fixture pages."""
+    if (root / FUNDUS_INDEX).is_file() and (root / WCXB_TRUTH).is_dir():
+        return Corpus(root, "wcxb", load_wcxb(root))
     if (root / FUNDUS_INDEX).is_file():
         return Corpus(root, "fundus", load_fundus(root))
     if root.is_dir() and any(root.glob("*.html")) and any(root.glob("*.json")):
@@ -93,6 +121,7 @@ def load_fundus(root: Path) -> list[Page]:
     """Pages of ``index.json`` (``"<country>/<file>.html.gz" -> {publisher, url, title, articleBody, …}``)."""
     try:
         index = json.loads((root / FUNDUS_INDEX).read_text("utf-8"))
+        groups = _publisher_groups()
         pages = [
             Page(
                 layout="fundus",
@@ -102,7 +131,8 @@ def load_fundus(root: Path) -> list[Page]:
                 title=record["title"],
                 body=record["articleBody"],
                 encoding="utf-8",
-                publisher=f"{PurePosixPath(key).parent}/{record['publisher']}",
+                publisher=(publisher := f"{PurePosixPath(key).parent}/{record['publisher']}"),
+                half=publisher_half(publisher, groups),
                 authors=_strings(record.get("authors")),
                 published=record.get("publishing_date") or None,
                 topics=_strings(record.get("topics")),
@@ -111,6 +141,40 @@ def load_fundus(root: Path) -> list[Page]:
         ]
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise CorpusError(f"{root / FUNDUS_INDEX}: unreadable index: {err!r}") from err
+    missing = [page.key for page in pages if not page.path.is_file()]
+    if missing:
+        raise CorpusError(f"{root}: {len(missing)} indexed pages missing, e.g. {missing[0]}")
+    return pages
+
+
+def load_wcxb(root: Path) -> list[Page]:
+    """Pages of WCXB's layout: ``index.json`` (id -> url, page_type, host, half), ``html/<id>.html.gz`` and
+    ``ground-truth/<id>.json`` (``ground_truth``: title, author, publish_date, main_content, with, without)."""
+    try:
+        index = json.loads((root / FUNDUS_INDEX).read_text("utf-8"))
+        pages = []
+        for key, entry in sorted(index.items()):
+            gold = json.loads((root / WCXB_TRUTH / f"{key}.json").read_text("utf-8"))["ground_truth"]
+            pages.append(
+                Page(
+                    layout="wcxb",
+                    key=key,
+                    path=root / "html" / f"{key}.html.gz",
+                    url=entry["url"],
+                    title=gold.get("title") or "",
+                    body=gold.get("main_content") or "",
+                    publisher=entry["host"],
+                    half=entry["half"],
+                    page_type=entry["page_type"],
+                    metric="words",
+                    authors=(gold["author"],) if gold.get("author") else None,
+                    published=gold.get("publish_date") or None,
+                    with_snippets=tuple(gold.get("with") or ()),
+                    without_snippets=tuple(gold.get("without") or ()),
+                )
+            )
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise CorpusError(f"{root}: unreadable WCXB corpus: {err!r}") from err
     missing = [page.key for page in pages if not page.path.is_file()]
     if missing:
         raise CorpusError(f"{root}: {len(missing)} indexed pages missing, e.g. {missing[0]}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import metric
 from .corpora import Corpus, Page, title_on_page
@@ -39,7 +39,8 @@ class SystemScore:
     """One system on one page."""
 
     body: metric.BodyScore
-    title_match: bool
+    title_match: bool | None
+    """None where the page has no gold title."""
     seconds: float
     error: str | None
     missing: list[str]
@@ -52,6 +53,63 @@ class SystemScore:
     """``must_not_contain`` strings found in title or body (``fixtures/pages`` layout); else None."""
     fields: dict[str, bool | None]
     """Metadata field -> hit, None where the page has no gold for it (see :mod:`.fields`)."""
+    with_found: float | None = None
+    """WCXB: share of the page's must-have snippets in the body; None without snippets."""
+    without_found: float | None = None
+    """WCXB: share of the page's boilerplate snippets in the body (lower is better); None without snippets."""
+
+
+@dataclass
+class RuleAudit:
+    """What one removal rule took from a part of a corpus, and how much of it the gold keeps."""
+
+    removals: int = 0
+    chars: int = 0
+    false_chars: float = 0.0
+    """Removed characters the gold text keeps (each removal weighted by its share found in the gold)."""
+    examples: list[tuple[float, str]] = field(default_factory=list)
+    """(false characters, text) of the removals the gold keeps most of."""
+
+    EXAMPLES = 3
+
+    def add(self, other: RuleAudit) -> None:
+        self.removals += other.removals
+        self.chars += other.chars
+        self.false_chars += other.false_chars
+        self.examples = sorted(self.examples + other.examples, reverse=True)[: self.EXAMPLES]
+
+    @property
+    def false_share(self) -> float:
+        return self.false_chars / self.chars if self.chars else 0.0
+
+
+def kept_by_gold(text: str, gold: str, predicted: str) -> float:
+    """Share of a removed text that the gold keeps and the prediction lacks: of its word 4-grams, or all or
+    nothing for a text of fewer than four words (counted when it is a whole line of the gold more often than
+    of the prediction, so a lone 'Share' is not story text because the story says 'share'). Removing one copy
+    of a repeated block the prediction still holds is no loss."""
+    words = metric.tokens(text.lower())
+    if len(words) < metric.SHINGLE:
+        line = " ".join(words)
+
+        def count(document: str) -> int:
+            return sum(" ".join(metric.tokens(row.lower())) == line for row in document.splitlines())
+
+        return 1.0 if words and count(gold) > count(predicted) else 0.0
+    removed = metric.shingles(words)
+    lacking = metric.shingles(metric.tokens(gold.lower())) - metric.shingles(metric.tokens(predicted.lower()))
+    return sum((removed & lacking).values()) / sum(removed.values())
+
+
+def audit_removals(removals: Sequence[tuple[str, str]], gold: str, predicted: str) -> dict[str, RuleAudit]:
+    """Per rule (``template:<signature>`` counted as ``template``), what it removed and what of it the gold
+    keeps but the prediction lacks (the false removals)."""
+    audits: dict[str, RuleAudit] = {}
+    for rule, text in removals:
+        share = kept_by_gold(text, gold, predicted)
+        audit = audits.setdefault(rule.split(":", 1)[0], RuleAudit())
+        audit.add(RuleAudit(1, len(text), share * len(text), [(share * len(text), text)] if share else []))
+    return audits
 
 
 @dataclass(frozen=True)
@@ -59,13 +117,17 @@ class PageScore:
     page: Page
     title_on_page: bool
     systems: dict[str, SystemScore]
+    audit: dict[str, RuleAudit] = field(default_factory=dict)
+    """newsbot's removals on this page, per rule (empty for systems that do not say what they removed)."""
 
 
 def score_page(page: Page) -> PageScore:
     """Run every system on one page and score it (runs in a worker process)."""
     html = page.read_html()
     fixture = page.layout == "pages"
+    score_body = metric.SCORERS[page.metric]
     scores = {}
+    audit: dict[str, RuleAudit] = {}
     for system in SYSTEMS:
         document = system.prepare(page, html)
         run = timed_extract(system, document, page.url)
@@ -74,9 +136,11 @@ def score_page(page: Page) -> PageScore:
         if system.metadata is not None and run.error is None:
             meta = system.metadata(document, page.url)
         fields = score_fields(meta, page)
+        if got.removals:
+            audit = audit_removals(got.removals, page.body, got.body)
         scores[system.name] = SystemScore(
-            body=metric.score_body(got.body, page.body),
-            title_match=bool(fields["title"]),
+            body=score_body(got.body, page.body),
+            title_match=fields["title"],
             seconds=run.seconds,
             error=run.error,
             missing=metric.unmatched_text(page.body, got.body),
@@ -84,8 +148,10 @@ def score_page(page: Page) -> PageScore:
             lead_once=metric.lead_once(got.lead, got.body, page.lead) if fixture and system.leads else None,
             leaked=metric.leaked(meta.title, got.body, page.must_not_contain) if fixture else None,
             fields=fields,
+            with_found=metric.snippet_share(got.body, page.with_snippets),
+            without_found=metric.snippet_share(got.body, page.without_snippets),
         )
-    return PageScore(page, title_on_page(html, page.title), scores)
+    return PageScore(page, title_on_page(html, page.title), scores, audit)
 
 
 @dataclass(frozen=True)
@@ -104,10 +170,14 @@ class SystemSummary:
     noise_free: float | None
     fields: dict[str, FieldSummary]
     """Metadata hit rates per field over the pages with gold for it."""
+    with_found: float | None = None
+    """Mean share of must-have snippets found (WCXB)."""
+    without_found: float | None = None
+    """Mean share of boilerplate snippets found (WCXB; lower is better)."""
 
 
-def _share(flags: Sequence[bool | None]) -> float | None:
-    known = [flag for flag in flags if flag is not None]
+def _share(values: Sequence[bool | float | None]) -> float | None:
+    known = [value for value in values if value is not None]
     return sum(known) / len(known) if known else None
 
 
@@ -124,16 +194,36 @@ def summarize(pages: Sequence[PageScore], system: str) -> SystemSummary:
         lead_once=_share([score.lead_once for score in scores]),
         noise_free=_share([None if score.leaked is None else not score.leaked for score in scores]),
         fields=summarize_fields([score.fields for score in scores]),
+        with_found=_share([score.with_found for score in scores]),
+        without_found=_share([score.without_found for score in scores]),
     )
 
 
 def parts(pages: Sequence[PageScore]) -> dict[str, list[PageScore]]:
-    """The parts a corpus is reported on: its check and tuning halves when it has publishers, and the whole."""
-    halves: dict[str, list[PageScore]] = {"check": [], "tuning": []}
+    """The parts a corpus is reported on: its check and tune halves when it has them, the whole, and
+    for typed corpora (WCXB) each page type, whole and by half."""
+    split: dict[str, list[PageScore]] = {"check": [], "tune": []}
     for page in pages:
         if page.page.half is not None:
-            halves[page.page.half].append(page)
-    return {**{name: part for name, part in halves.items() if part}, "all": list(pages)}
+            split[page.page.half].append(page)
+    for page in sorted(pages, key=lambda p: p.page.page_type or ""):
+        if (kind := page.page.page_type) is not None:
+            split.setdefault(kind, []).append(page)
+            if page.page.half is not None:
+                split.setdefault(f"{kind}/{page.page.half}", []).append(page)
+    return {**{name: part for name, part in split.items() if part}, "all": list(pages)}
+
+
+def audit_parts(pages: Sequence[PageScore]) -> dict[str, dict[str, RuleAudit]]:
+    """The removal audit summed over each part of :func:`parts`: part -> rule -> audit."""
+    audits: dict[str, dict[str, RuleAudit]] = {}
+    for name, part in parts(pages).items():
+        summed: dict[str, RuleAudit] = {}
+        for page in part:
+            for rule, audit in page.audit.items():
+                summed.setdefault(rule, RuleAudit()).add(audit)
+        audits[name] = summed
+    return audits
 
 
 @dataclass(frozen=True)
@@ -142,6 +232,8 @@ class Report:
     pages: list[PageScore]
     summaries: dict[str, dict[str, SystemSummary]]
     """part -> system -> summary."""
+    audits: dict[str, dict[str, RuleAudit]]
+    """part -> newsbot rule -> what it removed (see :func:`audit_removals`)."""
 
 
 def evaluate(corpus: Corpus, workers: int = WORKERS) -> Report:
@@ -150,5 +242,5 @@ def evaluate(corpus: Corpus, workers: int = WORKERS) -> Report:
     summaries = {
         part: {system.name: summarize(scored, system.name) for system in SYSTEMS} for part, scored in parts(pages).items()
     }
-    return Report(corpus, pages, summaries)
+    return Report(corpus, pages, summaries, audit_parts(pages))
 

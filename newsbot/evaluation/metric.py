@@ -1,4 +1,5 @@
-"""The scores: token 4-gram shingle P/R/F1 for bodies (as the fundus corpus README defines them), titles, leads, noise."""
+"""The scores: body P/R/F1 by each corpus's own metric (fundus: token 4-gram shingles; WCXB: bags of
+lower-cased words), titles, leads, noise, WCXB's snippets."""
 
 from __future__ import annotations
 
@@ -66,6 +67,34 @@ def score_body(predicted: str, gold: str) -> BodyScore:
     return BodyScore(tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0, False, n_pred, n_gold)
 
 
+def score_words(predicted: str, gold: str) -> BodyScore:
+    """WCXB's metric: P, R over the multisets of lower-cased ``\\w+`` tokens; both empty = 1, one empty = 0.
+
+    >>> s = score_words("The cat sat", "the cat sat down")
+    >>> (s.precision, s.recall)
+    (1.0, 0.75)
+    """
+    pred, want = Counter(TOKEN.findall(predicted.lower())), Counter(TOKEN.findall(gold.lower()))
+    n_pred, n_gold = sum(pred.values()), sum(want.values())
+    if not n_pred and not n_gold:
+        return BodyScore(1.0, 1.0, True, 0, 0)
+    tp = sum((pred & want).values())
+    exact = TOKEN.findall(predicted.lower()) == TOKEN.findall(gold.lower())
+    return BodyScore(tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0, exact, n_pred, n_gold)
+
+
+SCORERS = {"shingles": score_body, "words": score_words}
+"""A corpus's body metric by name (``Page.metric``)."""
+
+
+def snippet_share(text: str, snippets: Sequence[str]) -> float | None:
+    """WCXB's snippet rate: the share of ``snippets`` found in ``text``, case-insensitive; None without snippets."""
+    if not snippets:
+        return None
+    folded = " ".join(text.lower().split())
+    return sum(" ".join(snippet.lower().split()) in folded for snippet in snippets) / len(snippets)
+
+
 @dataclass(frozen=True)
 class BodySummary:
     """Corpus body scores: F1 is taken of the mean P and mean R, not the mean of page F1s (the benchmarks' convention)."""
@@ -81,6 +110,8 @@ class BodySummary:
     """Mean page P over all pages, an empty prediction counting 0: precision that cannot be bought by abstaining."""
     low_f1: int
     """Pages with page F1 under :data:`LOW_F1`."""
+    page_f1: float
+    """Mean of the page F1s, a page with an empty gold or prediction counting as it scores (WCXB's convention)."""
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -98,6 +129,7 @@ def summarize_bodies(scores: Sequence[BodyScore]) -> BodySummary:
         exact=_mean([float(s.exact) for s in scores]),
         strict_precision=_mean([s.precision if s.predicted else 0.0 for s in scores]),
         low_f1=sum(s.f1 < LOW_F1 for s in scores),
+        page_f1=_mean([s.f1 for s in scores]),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import trafilatura
 
-from ..extraction import extract
+from ..extraction import Trace, extract
 from .corpora import Page
 from .fields import Metadata
 
@@ -18,6 +18,8 @@ class Extracted:
     lead: str | None = None
     metadata: Metadata = Metadata()
     """Title, authors, date and tags, when the same call gives them."""
+    removals: tuple[tuple[str, str], ...] = ()
+    """(rule, text) of each block the system says it removed (newsbot's ``--explain``), for the removal audit."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,10 @@ def _newsbot_general(html: str | bytes, url: str) -> Extracted:
     on whatever body it carries.
     """
     assert isinstance(html, bytes)
-    article = extract(html, url)
+    trace = Trace()
+    article = extract(html, url, trace=trace)
     metadata = Metadata(article.title, tuple(article.authors), article.published, tuple(article.tags))
-    return Extracted(article.body, article.lead, metadata)
+    return Extracted(article.body, article.lead, metadata, tuple((r.rule, r.text) for r in trace.removed))
 
 
 def _declared_text(page: Page, html: bytes) -> str | bytes:
