@@ -65,7 +65,7 @@ def write_wcxb(root: Path) -> None:
         gold = {"title": title, "author": author, "publish_date": date, "main_content": body,
                 "with": [body.split(".")[0][:40]], "without": ["Subscribe to our newsletter"]}  # fmt: skip
         (root / "ground-truth" / f"{key}.json").write_text(json.dumps({"url": url, "ground_truth": gold}), encoding="utf-8")
-        index[key] = {"url": url, "page_type": kind, "host": "harbour.example", "half": half}
+        index[key] = {"url": url if kind == "article" else None, "page_type": kind, "host": "harbour.example", "half": half}
     (root / "index.json").write_text(json.dumps(index), encoding="utf-8")
 
 
@@ -76,6 +76,8 @@ def test_wcxb_layout_is_recognised(tmp_path):
     first = corpus.pages[0]
     assert (first.page_type, first.half, first.metric, first.authors, first.published) == ("article", "check", "words", ("Ann Lee",), "2024-05-01")
     assert corpus.pages[1].authors is None and corpus.pages[2].page_type == "listing"
+    # a page without a URL (WCXB has a few) is read as the saved file it is, as `newsbot extract FILE` would
+    assert corpus.pages[2].url == (tmp_path / "html" / "0003.html.gz").resolve().as_uri()
 
 
 def test_eval_of_two_corpora_in_one_run(tmp_path, capsys):

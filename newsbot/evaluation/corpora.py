@@ -155,12 +155,13 @@ def load_wcxb(root: Path) -> list[Page]:
         pages = []
         for key, entry in sorted(index.items()):
             gold = json.loads((root / WCXB_TRUTH / f"{key}.json").read_text("utf-8"))["ground_truth"]
+            path = root / "html" / f"{key}.html.gz"
             pages.append(
                 Page(
                     layout="wcxb",
                     key=key,
-                    path=root / "html" / f"{key}.html.gz",
-                    url=entry["url"],
+                    path=path,
+                    url=entry.get("url") or path.resolve().as_uri(),  # (a few pages have no URL: as a saved file)
                     title=gold.get("title") or "",
                     body=gold.get("main_content") or "",
                     publisher=entry["host"],
