@@ -141,6 +141,18 @@ def test_datelines_credits_and_link_blocks_go() -> None:
     assert [r.rule for r in removed] == ["dateline", "link_block", "credit_line", "credit_line"]
 
 
+def test_headings_a_table_of_contents_links_to_stay() -> None:
+    """A link to a place on the same page is a table of contents entry, not a teaser of another story."""
+    tree = lxml.html.document_fromstring(
+        "<html><body><ul><li><a href='#plan'>How the council plans the new quay</a></li>"
+        "<li><a href='#cost'>What the northern pier will cost</a></li></ul></body></html>"
+    )
+    blocks = [Block("heading", "How the council plans the new quay"), Block("paragraph", P1),
+              Block("heading", "What the northern pier will cost"), Block("paragraph", P2)]  # fmt: skip
+    kept, removed = drop_noise(blocks, None, set(), LinkTexts(tree))
+    assert (kept, removed) == (blocks, [])
+
+
 def test_read_also_marker_with_a_separator_and_headline_goes() -> None:
     lines = ["Read also: Storm closes the northern pass", "Funda olunye udaba lapha | Abahlanu baboshiwe", "Lesen Sie auch » Neue Brücke"]
     kept, removed = drop_noise([Block("paragraph", t) for t in lines] + [Block("paragraph", P1)], None, set())

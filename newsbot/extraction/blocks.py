@@ -220,6 +220,8 @@ class LinkTexts:
         self._by_head: dict[str, list[str]] = {}
         self._longest = 0
         for a in body.iter("a") if body is not None else ():
+            if (a.get("href") or "").lstrip().startswith("#"):
+                continue  # a table of contents: the page's own headings, not teasers of other stories
             text = fold(text_of(a))
             if len(text) >= MIN_HEADLINE_CHARS:
                 self._by_head.setdefault(text[:MIN_HEADLINE_CHARS], []).append(text)
