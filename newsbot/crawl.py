@@ -53,10 +53,13 @@ def run_crawl(
     project.setdict(overrides, priority="cmdline")
 
     process = CrawlerProcess(project)
-    process.crawl(NewsSpider, start=start, **spider_args)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, start=start, **spider_args)
     process.start()
 
-    path = run_summary_path(Path(project["NEWSBOT_OUTPUT_DIR"]), project["NEWSBOT_RUN_ID"])
+    # The run id the crawl used: a worker of a shared crawl (REDIS_URL) takes the crawl's, plus its own name.
+    run_id = crawler.stats.get_value("newsbot/run_id") if crawler.stats else None
+    path = run_summary_path(Path(project["NEWSBOT_OUTPUT_DIR"]), run_id or project["NEWSBOT_RUN_ID"])
     if not path.exists():
         print(f"newsbot crawl: the crawl of {start} ended without a run summary", file=sys.stderr)
         return EXIT_FAILED
