@@ -76,12 +76,16 @@ def run_crawl(
     return EXIT_OK if succeeded(summary["stats"]) else EXIT_FAILED
 
 
+# A start point answered 304, or another worker of a shared crawl (REDIS_URL) had already taken it.
+STARTED = frozenset({"newsbot/not_modified", "newsbot/frontier/start_taken"})
+
+
 def succeeded(stats: Mapping[str, Any]) -> bool:
     """Finished, nothing logged as an error, and a start point was actually read (not a 404)."""
     return (
         stats.get("finish_reason") == "finished"
         and not stats.get("log_count/ERROR")
-        and any(key.startswith("newsbot/responses/") or key == "newsbot/not_modified" for key in stats)
+        and any(key.startswith("newsbot/responses/") or key in STARTED for key in stats)
     )
 
 

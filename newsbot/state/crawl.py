@@ -147,16 +147,20 @@ class CrawlState:
         feed led to was exported: a failed fetch or an error anywhere keeps the old
         validators, so the next run reads the feed again and retries what failed.
         """
-        clean = (
+        clean = self.clean(reason)
+        if clean and self.found_validators:
+            assert self.store is not None
+            self.store.save_validators(self.found_validators)
+        return clean
+
+    def clean(self, reason: str) -> bool:
+        """Finished, with no failed fetch worth a retry and no error logged."""
+        return (
             reason == "finished"
             and self.store is not None
             and not self.transient_errors
             and not self.stats.get_value("log_count/ERROR")
         )
-        if clean and self.found_validators:
-            assert self.store is not None
-            self.store.save_validators(self.found_validators)
-        return clean
 
     def close(self) -> None:
         if self.store is not None:

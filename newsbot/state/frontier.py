@@ -5,9 +5,14 @@ its lock names (:func:`~newsbot.state.crawl.crawl_sites`)::
 
     <prefix>:crawl:<sites>:queue    LIST  requests as JSON, pushed right, popped left (FIFO)
     <prefix>:crawl:<sites>:seen     SET   request fingerprints (Scrapy's REQUEST_FINGERPRINTER, 20 bytes)
-    <prefix>:crawl:<sites>:busy     ZSET  worker -> until when (ms) it counts as busy
+    <prefix>:crawl:<sites>:busy     ZSET  worker run id -> until when (ms) it counts as busy
+    <prefix>:crawl:<sites>:members  ZSET  worker run id -> until when (ms) its lease lasts
     <prefix>:crawl:<sites>:run      STRING the run id every worker of this crawl shares
-    <prefix>:crawl:<sites>:claims   SET   article keys claimed for export in this crawl (newsbot.state.redis_crawl)
+    <prefix>:crawl:<sites>:claims   SET   article keys claimed for export in this crawl
+    <prefix>:crawl:<sites>:found    HASH  feed/sitemap validators found, saved only if the whole crawl was clean
+    <prefix>:crawl:<sites>:dirty    STRING set by a worker that failed (no validators are saved then)
+
+(the last five are kept by :class:`~newsbot.state.redis_crawl.RedisCrawlState`).
 
 Every worker runs the spider's own ``start()``; the shared dupefilter lets one copy of
 each start request in. The crawl ends when the queue is empty and no live worker is
@@ -41,7 +46,7 @@ from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from .crawl import CrawlState
-from .redis_crawl import RedisCrawlState, crawl_prefix
+from .redis_crawl import RedisCrawlState
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -51,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 BUSY_TTL = 30.0
 """A worker that stops refreshing its busy mark (killed on another machine) stops counting after this long."""
+START_TAKEN = "newsbot/frontier/start_taken"
+"""Stat: start requests another worker of the crawl had already queued (so this worker's start was read)."""
 TICK = 0.5
 """Seconds between refreshes of this worker's busy mark and looks at the shared queue while waiting on others."""
 
@@ -102,9 +109,7 @@ class RedisScheduler(BaseScheduler):
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
-        keys = crawl_prefix(self.state.prefix, spider)
-        self.queue_key, self.seen_key, self.busy_key = f"{keys}:queue", f"{keys}:seen", f"{keys}:busy"
-        self.crawl_keys = [self.queue_key, self.seen_key, self.busy_key, f"{keys}:run", f"{keys}:claims"]
+        self.queue_key, self.seen_key, self.busy_key = self.state.queue_key, self.state.seen_key, self.state.busy_key
         self._mark_busy()
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         self.ticker.start(TICK, now=False)
@@ -112,13 +117,11 @@ class RedisScheduler(BaseScheduler):
             logger.info("Joining a crawl in progress: %d requests queued", queued)
 
     def close(self, reason: str) -> None:
-        """Leave the crawl; the last worker out (nothing queued, nobody busy) deletes the crawl's keys."""
+        """Leave the crawl; the last worker out (nothing queued, nobody busy) ends it (CrawlState.finish)."""
         if self.ticker.running:
             self.ticker.stop()
-        self.redis.zrem(self.busy_key, self.state.worker)
-        if self.last and not self.redis.llen(self.queue_key) and not self.others_busy():
-            self.redis.delete(*self.crawl_keys)
-            logger.info("Last worker out: the crawl's frontier is deleted")
+        self.redis.zrem(self.busy_key, self.state.run_id)
+        self.state.last_out = self.last and not self.redis.llen(self.queue_key) and not self.others_busy()
 
     # ------------------------------------------------------------ requests
 
@@ -128,6 +131,8 @@ class RedisScheduler(BaseScheduler):
     def enqueue_request(self, request: Request) -> bool:
         if not request.dont_filter and not self.redis.sadd(self.seen_key, self.fingerprinter.fingerprint(request)):
             self.stats.inc_value("dupefilter/filtered")
+            if "depth" not in request.meta:  # no depth yet: a start request, which another worker already took
+                self.stats.inc_value(START_TAKEN)
             return False
         raw = encode_request(request, self.spider)
         if raw is None:
@@ -159,19 +164,20 @@ class RedisScheduler(BaseScheduler):
         if self.busy_until - now > BUSY_TTL * 2 / 3:
             return
         self.busy_until = now + BUSY_TTL
-        self.redis.zadd(self.busy_key, {self.state.worker: int(self.busy_until * 1000)})
+        self.redis.zadd(self.busy_key, {self.state.run_id: int(self.busy_until * 1000)})
 
     def others_busy(self) -> list[str]:
         """Live workers of this crawl, besides this one, that may still add requests."""
         marks = self.redis.zrangebyscore(self.busy_key, int(time.time() * 1000), "+inf")
         workers = [mark.decode() for mark in marks]
-        me = self.state.worker
+        me = self.state.run_id
         return [w for w in workers if w != me and self.state.worker_alive(w)]
 
     def spider_idle(self) -> None:
         """Nothing to do here: stay while another worker may still add requests, else let the crawl close."""
+        self.state.publish()  # before leaving the busy set: whoever ends the crawl must know how this worker did
         self.busy_until = 0.0
-        self.redis.zrem(self.busy_key, self.state.worker)
+        self.redis.zrem(self.busy_key, self.state.run_id)
         if self.others_busy():
             raise DontCloseSpider
         self.last = True
