@@ -37,8 +37,9 @@ def free_port() -> int:
 class RedisServer:
     """One redis-server process on 127.0.0.1; ``restart`` keeps its port and data."""
 
-    def __init__(self, binary: str, folder: Path) -> None:
+    def __init__(self, binary: str, folder: Path, appendfsync: str = "always") -> None:
         self.binary, self.folder, self.port = binary, folder, free_port()
+        self.appendfsync = appendfsync
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -46,7 +47,7 @@ class RedisServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         command = [
             self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.folder),
-            "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no",
+            "--save", "", "--appendonly", "yes", "--appendfsync", self.appendfsync, "--daemonize", "no",
             "--logfile", str(self.folder / "redis.log"),
         ]  # fmt: skip
         self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
