@@ -53,10 +53,13 @@ def run_crawl(
     project.setdict(overrides, priority="cmdline")
 
     process = CrawlerProcess(project)
-    process.crawl(NewsSpider, start=start, **spider_args)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, start=start, **spider_args)
     process.start()
 
-    path = run_summary_path(Path(project["NEWSBOT_OUTPUT_DIR"]), project["NEWSBOT_RUN_ID"])
+    # The run id the crawl used: a worker of a shared crawl (REDIS_URL) takes the crawl's, plus its own name.
+    run_id = crawler.stats.get_value("newsbot/run_id") if crawler.stats else None
+    path = run_summary_path(Path(project["NEWSBOT_OUTPUT_DIR"]), run_id or project["NEWSBOT_RUN_ID"])
     if not path.exists():
         print(f"newsbot crawl: the crawl of {start} ended without a run summary", file=sys.stderr)
         return EXIT_FAILED
@@ -73,12 +76,16 @@ def run_crawl(
     return EXIT_OK if succeeded(summary["stats"]) else EXIT_FAILED
 
 
+# A start point answered 304, or another worker of a shared crawl (REDIS_URL) had already taken it.
+STARTED = frozenset({"newsbot/not_modified", "newsbot/frontier/start_taken"})
+
+
 def succeeded(stats: Mapping[str, Any]) -> bool:
     """Finished, nothing logged as an error, and a start point was actually read (not a 404)."""
     return (
         stats.get("finish_reason") == "finished"
         and not stats.get("log_count/ERROR")
-        and any(key.startswith("newsbot/responses/") or key == "newsbot/not_modified" for key in stats)
+        and any(key.startswith("newsbot/responses/") or key in STARTED for key in stats)
     )
 
 

@@ -135,10 +135,16 @@ class DedupPipeline:
         keys = {url_id(url) for url in (record.get("url"), record.get("canonical_url")) if url}
         if record.get("id"):
             keys.add(record["id"])
-        if keys & self.seen:
+        if not self.claim(keys):
             raise drop_item(self.stats, "duplicate")
-        self.seen |= keys
         return item
+
+    def claim(self, keys: set[str]) -> bool:
+        """True when none of an article's keys was seen before in this crawl (and now they are)."""
+        if keys & self.seen:
+            return False
+        self.seen |= keys
+        return True
 
 
 class StatePipeline:

@@ -2,6 +2,8 @@
 #
 #     https://docs.scrapy.org/en/latest/topics/settings.html
 
+import os
+
 from newsbot import __version__
 from newsbot.sites import SITES_DIR, download_slots, shipped_sites
 
@@ -98,6 +100,16 @@ NEWSBOT_TEMPLATES = True
 NEWSBOT_NEAR_DUPLICATES = "mark"
 # Seconds slept inside each batch commit (before the rename, before marking exported): crash tests only
 NEWSBOT_COMMIT_DELAY = 0.0
+
+# Scale-out (newsbot.state.redis_crawl): workers started with the same REDIS_URL (environment or -s) share one
+# request frontier, dupefilter and article store; empty: one machine, Scrapy's scheduler and the SQLite state
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# The add-on that switches the scheduler and the duplicate check to Redis when REDIS_URL is set, and does nothing else
+ADDONS = {"newsbot.state.redis_crawl.ScaleOut": 0}
+# Every newsbot key in Redis starts with this, so one Redis can serve several newsbot installations
+NEWSBOT_REDIS_PREFIX = "newsbot"
+# This worker's name in file names and in Redis (<run-id>-<worker>-<n>.jsonl); empty: 6 random hex digits
+NEWSBOT_WORKER = ""
 
 # Ordinary Scrapy feeds (-o x.jsonl) in readable UTF-8, like the newsbot output
 FEED_EXPORT_ENCODING = "utf-8"

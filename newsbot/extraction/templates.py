@@ -82,6 +82,11 @@ def template_blocks(tree: HtmlElement) -> Iterator[TemplateBlock]:
         yield TemplateBlock(hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest(), el, text)
 
 
+def need(pages: int) -> int:
+    """On how many of a site's ``pages`` (at least MIN_PAGES) a signature must be seen to be boilerplate."""
+    return max(MIN_PAGES - 1, int(MIN_SHARE * min(pages, MAX_URLS_PER_SITE) + 0.999))
+
+
 class TemplateStore:
     """Signature counts per site, persisted in ``<state>/templates.sqlite3`` (or in memory)."""
 
@@ -151,8 +156,7 @@ class TemplateStore:
         pages = self.pages(site)
         if pages < MIN_PAGES:
             return frozenset()
-        need = max(MIN_PAGES - 1, int(MIN_SHARE * min(pages, MAX_URLS_PER_SITE) + 0.999))
-        rows = self._db.execute("SELECT signature FROM signatures WHERE site = ? AND pages >= ?", (site, need))
+        rows = self._db.execute("SELECT signature FROM signatures WHERE site = ? AND pages >= ?", (site, need(pages)))
         learned = self._boilerplate[site] = frozenset(r[0] for r in rows)
         if len(self._boilerplate) > CACHED_SITES:
             self._boilerplate.popitem(last=False)

@@ -23,7 +23,7 @@ from ..exporters import new_run_id
 from ..extraction.urls import normalize_url, site_of
 from ..spiders.discovery import parse_date
 from .lock import SiteLock, SiteLocked
-from .store import Known, Seen, StateStore, Validators, utc_now
+from .store import Known, Reconciled, Seen, StateStore, Validators, utc_now
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -79,8 +79,14 @@ class CrawlState:
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlState:
+        """The crawler's state: shared through Redis when REDIS_URL is set (newsbot.state.redis_crawl)."""
         if crawler not in _STATES:
-            _STATES[crawler] = cls(crawler)
+            if crawler.settings.get("REDIS_URL"):
+                from .redis_crawl import RedisCrawlState
+
+                _STATES[crawler] = RedisCrawlState(crawler)
+            else:
+                _STATES[crawler] = cls(crawler)
         return _STATES[crawler]
 
     # ------------------------------------------------------------ life cycle
@@ -125,11 +131,14 @@ class CrawlState:
             finally:
                 if other is not None:
                     other.release()
-            for kind, paths in (("finished", settled.finished), ("abandoned", settled.abandoned)):
-                self.reconciled[kind] += [str(path) for path in paths]
-                self.stats.inc_value(f"newsbot/reconciled/{kind}", len(paths))
-                for path in paths:
-                    logger.info("Pending batch %s of an earlier crawl %s", path, kind)
+            self._count_settled(settled)
+
+    def _count_settled(self, settled: Reconciled) -> None:
+        for kind, paths in (("finished", settled.finished), ("abandoned", settled.abandoned)):
+            self.reconciled[kind] += [str(path) for path in paths]
+            self.stats.inc_value(f"newsbot/reconciled/{kind}", len(paths))
+            for path in paths:
+                logger.info("Pending batch %s of an earlier crawl %s", path, kind)
 
     def finish(self, reason: str) -> bool:
         """Keep the validators found, only if the run finished cleanly; True when they were saved.
@@ -138,16 +147,20 @@ class CrawlState:
         feed led to was exported: a failed fetch or an error anywhere keeps the old
         validators, so the next run reads the feed again and retries what failed.
         """
-        clean = (
+        clean = self.clean(reason)
+        if clean and self.found_validators:
+            assert self.store is not None
+            self.store.save_validators(self.found_validators)
+        return clean
+
+    def clean(self, reason: str) -> bool:
+        """Finished, with no failed fetch worth a retry and no error logged."""
+        return (
             reason == "finished"
             and self.store is not None
             and not self.transient_errors
             and not self.stats.get_value("log_count/ERROR")
         )
-        if clean and self.found_validators:
-            assert self.store is not None
-            self.store.save_validators(self.found_validators)
-        return clean
 
     def close(self) -> None:
         if self.store is not None:
@@ -224,7 +237,11 @@ class CrawlState:
     def begin_batch(self, path: Path, temp: Path, records: Sequence[Mapping[str, Any]]) -> None:
         assert self.store is not None
         entries = [self.seen(record, record.get("version") or 1) for record in records]
-        self.store.begin_batch(path, temp, lock_name(records[0]), self.run_id, entries)
+        self.store.begin_batch(path, temp, self.batch_lock(records[0]), self.run_id, entries)
+
+    def batch_lock(self, record: Mapping[str, Any]) -> str:
+        """The lock whose holder settles the batch if this crawl dies: the record's site lock."""
+        return lock_name(record)
 
     def finish_batch(self, path: Path) -> None:
         assert self.store is not None

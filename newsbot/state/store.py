@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from ..extraction.urls import normalize_url
 
@@ -244,16 +245,7 @@ class StateStore:
     def reconcile(self, lock: str) -> Reconciled:
         """Settle the pending batches of ``lock``'s crawls; call it holding that lock, before crawling."""
         rows = self._db.execute("SELECT path, temp FROM pending_batches WHERE lock = ? ORDER BY path", (lock,))
-        finished, abandoned = [], []
-        for path, temp in [(Path(row["path"]), Path(row["temp"])) for row in rows]:
-            if path.exists():
-                self.finish_batch(path)
-                finished.append(path)
-            else:
-                temp.unlink(missing_ok=True)
-                self.abandon_batch(path)
-                abandoned.append(path)
-        return Reconciled(finished, abandoned)
+        return settle_batches(self, [(Path(row["path"]), Path(row["temp"])) for row in rows])
 
     # ------------------------------------------------------------ conditional GET
 
@@ -295,6 +287,28 @@ class StateStore:
         """``(id, signature, duplicate_of)`` of the kept fingerprints, oldest first (as the index loads them)."""
         rows = self._db.execute("SELECT id, signature, duplicate_of FROM fingerprints ORDER BY seq")
         return [(row["id"], bytes(row["signature"]), row["duplicate_of"]) for row in rows]
+
+
+class Batches(Protocol):
+    """What settling pending batches needs of a store (SQLite here, Redis in :mod:`newsbot.state.redis_store`)."""
+
+    def finish_batch(self, path: Path) -> None: ...
+
+    def abandon_batch(self, path: Path) -> None: ...
+
+
+def settle_batches(store: Batches, batches: Iterable[tuple[Path, Path]]) -> Reconciled:
+    """Settle pending ``(path, temp)`` batches from what is on disk: in place -> exported, else forgotten."""
+    finished, abandoned = [], []
+    for path, temp in batches:
+        if path.exists():
+            store.finish_batch(path)
+            finished.append(path)
+        else:
+            temp.unlink(missing_ok=True)
+            store.abandon_batch(path)
+            abandoned.append(path)
+    return Reconciled(finished, abandoned)
 
 
 def _known(row: sqlite3.Row | None) -> Known | None:

@@ -33,10 +33,15 @@ RELEASE = "newsbot_release_held"
 
 
 def templates_of(crawler: Crawler) -> TemplateStore | None:
-    """The crawl's template store (one per crawler, in NEWSBOT_STATE_DIR); None when NEWSBOT_TEMPLATES is off."""
+    """The crawl's template store (one per crawler, in NEWSBOT_STATE_DIR, or Redis with REDIS_URL); None when
+    NEWSBOT_TEMPLATES is off."""
     if not crawler.settings.getbool("NEWSBOT_TEMPLATES"):
         return None
     store = getattr(crawler, _ATTRIBUTE, None)
+    if store is None and crawler.settings.get("REDIS_URL"):  # shared by the crawl's workers
+        from .redis_store import RedisTemplateStore, connect
+
+        store = RedisTemplateStore(connect(crawler.settings["REDIS_URL"]), crawler.settings["NEWSBOT_REDIS_PREFIX"])
     if store is None:
         store = TemplateStore(Path(crawler.settings["NEWSBOT_STATE_DIR"]))
         setattr(crawler, _ATTRIBUTE, store)

@@ -1,0 +1,70 @@
+"""The Redis store answers as the SQLite one: the same calls on a real redis-server and a real SQLite file agree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis_server import RedisServer, require_redis_server
+from test_state_store import seen
+
+from newsbot.state import StateStore, Validators
+
+redis = pytest.importorskip("redis")
+from newsbot.state.redis_store import RedisStateStore, RedisTemplateStore, connect  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with RedisServer(require_redis_server(), tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
+
+
+@pytest.fixture
+def stores(redis_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[StateStore, RedisStateStore]]:
+    client = connect(redis_url)
+    with StateStore(tmp_path / "sqlite") as sqlite:
+        yield sqlite, RedisStateStore(client, prefix=f"t{request.node.name[-40:]}")
+    client.close()
+
+
+def test_same_answers_for_sightings_batches_and_settling(stores: tuple, tmp_path: Path) -> None:
+    sqlite, shared = stores
+    for store, folder in ((sqlite, tmp_path / "s"), (shared, tmp_path / "r")):
+        folder.mkdir()
+        first, lost, kept = folder / "b1.jsonl", folder / "b2.jsonl", folder / "b3.jsonl"
+        store.begin_batch(first, folder / ".b1.tmp", "a", "RUN", [seen(1, lastmod="2026-11-20T00:00:00+00:00")])
+        first.write_text("{}\n")
+        store.finish_batch(first)
+        # A later sighting: a new URL, an older lastmod (the newer one stays), first_seen kept.
+        store.touch(seen(1, aliases=("https://news.example/moved/1",), lastmod="2026-11-01T00:00:00+00:00",
+                         seen_at="2026-11-27T10:00:00+00:00"))  # fmt: skip
+        # Two batches cut by a crash: one never renamed, one renamed but not marked.
+        store.begin_batch(lost, folder / ".b2.tmp", "a", "RUN", [seen(2)])
+        store.begin_batch(kept, folder / ".b3.tmp", "a", "RUN", [seen(3, version=2)])
+        kept.write_text("{}\n")
+        assert store.pending_locks() == {"a"}
+        settled = store.reconcile("a")
+        assert (settled.finished, settled.abandoned) == ([kept], [lost])
+        assert store.pending_locks() == set()
+        store.save_validators({"https://news.example/feed": Validators('"e1"', "Tue, 26 Nov 2026 16:30:00 GMT")})
+        for n in range(5):
+            store.save_fingerprint(f"id-{n}", bytes([n]) * 8, "id-0" if n else None, keep=3)
+    for url in ("https://news.example/a/1", "https://news.example/moved/1", "https://news.example/a/2",
+                "https://news.example/a/3"):  # fmt: skip
+        assert shared.lookup(url) == sqlite.lookup(url), url
+    assert shared.lookup("https://news.example/moved/1").last_seen == "2026-11-27T10:00:00+00:00"
+    assert shared.lookup("https://news.example/a/1").lastmod == "2026-11-20T00:00:00+00:00"
+    assert shared.find("id-3", []) == sqlite.find("id-3", []) and shared.find("id-3", []).version == 2
+    assert shared.validators("https://news.example/feed") == sqlite.validators("https://news.example/feed")
+    assert shared.fingerprints() == sqlite.fingerprints() and len(shared.fingerprints()) == 3
+
+
+def test_templates_are_learned_once_per_url_and_shared(redis_url: str) -> None:
+    one, other = RedisTemplateStore(connect(redis_url), "tpl"), RedisTemplateStore(connect(redis_url), "tpl")
+    for n in range(4):
+        assert (one if n % 2 else other).learn("news.example", f"url-{n}", ["menu", "footer", f"story-{n}"])
+    assert not one.learn("news.example", "url-0", ["menu"])  # each URL counts once, whoever learned it
+    assert one.pages("news.example") == other.pages("news.example") == 4
+    assert one.boilerplate("news.example") == other.boilerplate("news.example") == {"menu", "footer"}
