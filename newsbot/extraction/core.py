@@ -139,11 +139,11 @@ def _story(
         divs_to_paragraphs(body_el)  # (decides on the page's own paragraph markup, so before …)
         wrap_loose_text(body_el)  # (… the loose runs it turns into paragraphs)
     links = LinkTexts(cleaned)
-    blocks, dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
+    blocks, dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links, meta.headlines)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
-        # trafilatura's fast path dumped the page, found nothing or stopped early: its full
-        # cascade (readability/justext comparison) is worth the extra time on this page
-        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links, meta.headlines)
+        # trafilatura's full cascade (its own extraction checked against readability and justext)
+        # dumped the page, found nothing or stopped early: its own extraction alone may hold more
+        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
         if _better_retry(blocks, retry):
             blocks, dropped = retry, retry_dropped
     blocks, bios = drop_author_bios(blocks, meta.authors)
