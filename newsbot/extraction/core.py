@@ -34,7 +34,7 @@ def _canonical(page: Page, site: str | None) -> str | None:
     return None if is_home_page(href) else href
 
 
-# At most this many blocks from the fast path means it dumped the whole page or found nothing …
+# At most this many blocks from the first main-text pass means it dumped the whole page or found nothing …
 FEW_BLOCKS = 2
 # … and a short result holding less than this share of the page's paragraph text means it
 # stopped early. (A long result may rightly skip a second story appended below the first.)
