@@ -51,6 +51,20 @@ def test_trafilatura_xml_body_becomes_typed_blocks() -> None:
     ]
 
 
+def test_a_nested_list_is_read_once() -> None:
+    """An item holding a sub-list is its own words; the sub-list's items follow as items, not twice."""
+    for markup in ("<body><list><item>France<list><item>Bordeaux: reds</item><item>Alsace: whites</item></list> and more</item>"
+                   "<item>Italy</item></list></body>",
+                   "<body><ul><li>France<ul><li>Bordeaux: reds</li><li>Alsace: whites</li></ul> and more</li>"
+                   "<li>Italy</li></ul></body>"):  # fmt: skip
+        assert _pairs(body_blocks(lxml.etree.fromstring(markup))) == [
+            ("list_item", "France and more"),
+            ("list_item", "Bordeaux: reds"),
+            ("list_item", "Alsace: whites"),
+            ("list_item", "Italy"),
+        ]
+
+
 def test_readability_html_body_is_walked_into() -> None:
     body = lxml.html.fromstring(
         "<div><div>Intro text<p>First paragraph.</p><h2>Sub-heading</h2>"

@@ -7,7 +7,7 @@ appear once, credit and source lines go, and the lead is found and put first.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from lxml.etree import _Element
@@ -31,6 +31,17 @@ _LISTS = frozenset({"list", "ul", "ol", "dl"})
 _ITEMS = ("item", "li", "dt", "dd")
 
 
+def _item_texts(el: _Element) -> Iterator[str]:
+    """An item's own text, its nested lists left out (their items are blocks of their own)."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if child.tag not in _LISTS:
+            yield from _item_texts(child)
+        if child.tail:
+            yield child.tail
+
+
 def table_text(table: _Element) -> str:
     """Rows on their own lines, cells separated by " | "."""
     rows = []
@@ -51,7 +62,8 @@ def _walk(el: _Element, blocks: list[Block]) -> None:
     readability fallback, plain HTML containers (div, p, h2, ul …), which are walked into."""
     tag = el.tag
     if tag in _LISTS:
-        blocks.extend(Block("list_item", t) for item in el.iter(*_ITEMS) if (t := element_text(item)))
+        items = (normal_paragraph("".join(_item_texts(item))) for item in el.iter(*_ITEMS))
+        blocks.extend(Block("list_item", text) for text in items if text)
     elif tag == "table":
         if text := table_text(el):
             blocks.append(Block("table", text))
