@@ -19,7 +19,11 @@ __all__ = ["run_eval"]
 
 
 def run_eval(corpus: Path, json_path: Path | None = None) -> int:
-    """Print the report, optionally write it in full (per-page scores too) as JSON; 2 when the corpus is unreadable."""
+    """Print the report, optionally write it in full (per-page scores too) as JSON.
+
+    Each page a system raised on (or that could not be read) is named on stderr and the
+    exit status is then 1; 2 when the corpus itself is unreadable.
+    """
     try:
         report = evaluate(load_corpus(corpus))
     except (CorpusError, OSError, EOFError) as err:
@@ -28,4 +32,7 @@ def run_eval(corpus: Path, json_path: Path | None = None) -> int:
     print(render_text(report), flush=True)
     if json_path is not None:
         json_path.write_text(json.dumps(render_json(report), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 0
+    failed = [(p.page.key, name, s.error) for p in report.pages for name, s in p.systems.items() if s.error is not None]
+    for key, name, error in failed:
+        print(f"newsbot eval: {key}: {name}: {error}", file=sys.stderr)
+    return 1 if failed else 0
