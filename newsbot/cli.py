@@ -67,8 +67,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             try:
                 body, url = load(name)
                 learn(body, args.url or url, templates)
-            except (OSError, ExtractionError):
-                continue  # reported once, in the printing pass below
+            except Exception:  # noqa: BLE001 - one page's failure is its own; reported once, in the printing pass below
+                continue
     failed = 0
     for name in args.paths:
         trace = Trace() if args.explain else None
@@ -79,14 +79,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
             config = site_for_url(url, sites.values())
             article = extract(body, url, templates=templates, hints=config.hints if config else None, trace=trace)
             article = dataclasses.replace(article, source=config.name if config else None)
-        except (OSError, ExtractionError) as err:
-            print(f"newsbot extract: {name}: {_reason(err)}", file=sys.stderr)
+            line = json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
+        except Exception as err:  # noqa: BLE001 - the page boundary: name the input, go on with the others
+            print(f"newsbot extract: {name}: {type(err).__name__}: {_reason(err)}", file=sys.stderr)
             failed += 1
             continue
         if trace is not None:
             _explain(name, trace)
         # Bytes, not print(): the output is UTF-8 whatever the locale says.
-        sys.stdout.buffer.write(json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
+        sys.stdout.buffer.write(line)
         sys.stdout.buffer.flush()
     return 1 if failed else 0
 

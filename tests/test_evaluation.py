@@ -83,8 +83,9 @@ def write_fundus(root: Path) -> None:
 
 def test_eval_on_a_tiny_fundus_corpus(tmp_path, capsys):
     write_fundus(tmp_path)
-    assert run_eval(tmp_path, json_path=tmp_path / "report.json") == 0
-    out = capsys.readouterr().out
+    assert run_eval(tmp_path, json_path=tmp_path / "report.json") == 1  # newsbot raised on one page
+    out, err = capsys.readouterr()
+    assert err == "newsbot eval: xx/Harbour_2024_01_04.html.gz: newsbot: ExtractionError: empty document\n"
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
 
     # By hand, for each system: pages A (P 1, R 1, exact, title right and on the page), B (P 1, R 0.5, page F1 2/3,
@@ -124,6 +125,18 @@ def test_eval_on_a_tiny_fundus_corpus(tmp_path, capsys):
     c = pages["xx/Harbour_2024_01_04.html.gz"]["systems"]
     assert c["newsbot"]["error"].startswith("ExtractionError") and c["trafilatura"]["error"] is None
     assert c["newsbot"]["body"]["predicted"] == 0
+
+
+def test_a_page_that_cannot_be_read_is_named_and_the_run_goes_on(tmp_path, capsys):
+    write_fundus(tmp_path)
+    broken = tmp_path / "xx" / "Harbour_2024_01_03.html.gz"
+    broken.write_bytes(broken.read_bytes()[:30])  # a truncated gzip file
+    assert run_eval(tmp_path, json_path=tmp_path / "report.json") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "newsbot eval: xx/Harbour_2024_01_03.html.gz: newsbot: EOFError: " in err[0]
+    assert "newsbot eval: xx/Harbour_2024_01_03.html.gz: trafilatura: EOFError: " in err[1]
+    pages = {page["key"]: page for page in json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["pages"]}
+    assert pages["xx/Alpha_2024_01_02.html.gz"]["systems"]["newsbot"]["body"]["exact"]
 
 
 def test_eval_on_tiny_fixture_pages(tmp_path, capsys):

@@ -20,7 +20,11 @@ __all__ = ["run_eval"]
 
 def run_eval(corpora: Path | list[Path], json_path: Path | None = None) -> int:
     """Print each corpus's report and, for several, one table of all; optionally write them in full (per-page
-    scores too) as JSON. 2 when a corpus is unreadable (checked before any page is scored)."""
+    scores too) as JSON.
+
+    Each page a system raised on (or that could not be read) is named on stderr and the exit status is
+    then 1; 2 when a corpus itself is unreadable (checked before any page is scored).
+    """
     roots = [corpora] if isinstance(corpora, Path) else corpora
     try:
         loaded = [load_corpus(root) for root in roots]
@@ -35,4 +39,7 @@ def run_eval(corpora: Path | list[Path], json_path: Path | None = None) -> int:
     if json_path is not None:
         document = render_json(reports[0]) if len(reports) == 1 else {"corpora": [render_json(r) for r in reports]}
         json_path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 0
+    failed = [(p.page.key, name, s.error) for r in reports for p in r.pages for name, s in p.systems.items() if s.error]
+    for key, name, error in failed:
+        print(f"newsbot eval: {key}: {name}: {error}", file=sys.stderr)
+    return 1 if failed else 0

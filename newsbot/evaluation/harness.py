@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import metric
 from .corpora import Corpus, Page, title_on_page
@@ -24,14 +25,34 @@ class Timed:
     """``Type: message`` of the exception the system raised; the page then scores as an empty prediction."""
 
 
+def _named(err: Exception) -> str:
+    return f"{type(err).__name__}: {err}"
+
+
 def timed_extract(system: System, document: str | bytes, url: str) -> Timed:
     """One timed extraction call; a crash becomes an empty prediction so one bad page cannot stop a run."""
     start = time.perf_counter()
     try:
         extracted = system.extract(document, url)
     except Exception as err:  # noqa: BLE001 - any crash is a result to report, not a reason to stop
-        return Timed(Extracted(""), time.perf_counter() - start, f"{type(err).__name__}: {err}")
+        return Timed(Extracted(""), time.perf_counter() - start, _named(err))
     return Timed(extracted, time.perf_counter() - start)
+
+
+def _run(system: System, page: Page, html: bytes) -> Timed:
+    """The system on one page: its input, the timed call, then its untimed metadata call.
+    A crash in any of them is the page's error, scored as an empty prediction."""
+    try:
+        document = system.prepare(page, html)
+    except Exception as err:  # noqa: BLE001 - as in timed_extract (a corpus page that is not in its declared encoding)
+        return Timed(Extracted(""), 0.0, _named(err))
+    run = timed_extract(system, document, page.url)
+    if system.metadata is None or run.error is not None:
+        return run
+    try:
+        return replace(run, extracted=replace(run.extracted, metadata=system.metadata(document, page.url)))
+    except Exception as err:  # noqa: BLE001 - as in timed_extract
+        return replace(run, extracted=Extracted(""), error=_named(err))
 
 
 @dataclass(frozen=True)
@@ -122,19 +143,24 @@ class PageScore:
 
 
 def score_page(page: Page) -> PageScore:
-    """Run every system on one page and score it (runs in a worker process)."""
-    html = page.read_html()
+    """Run every system on one page and score it (runs in a worker process).
+
+    A page that cannot be read, or that a system raises on, is scored as an empty
+    prediction with its error: one bad page never stops a run.
+    """
+    unreadable = None
+    try:
+        html = page.read_html()
+    except (OSError, EOFError, zlib.error) as err:  # missing, truncated or corrupt file
+        html, unreadable = b"", _named(err)
     fixture = page.layout == "pages"
     score_body = metric.SCORERS[page.metric]
     scores = {}
     audit: dict[str, RuleAudit] = {}
     for system in SYSTEMS:
-        document = system.prepare(page, html)
-        run = timed_extract(system, document, page.url)
+        run = Timed(Extracted(""), 0.0, unreadable) if unreadable is not None else _run(system, page, html)
         got = run.extracted
         meta = got.metadata
-        if system.metadata is not None and run.error is None:
-            meta = system.metadata(document, page.url)
         fields = score_fields(meta, page)
         if got.removals:
             audit = audit_removals(got.removals, page.body, got.body)

@@ -306,6 +306,29 @@ MIN_NEAR_COPY_CHARS = 60
 NEAR_COPY_SHARE = 0.7
 # A lead is a sentence or more, never a one-word kicker.
 MIN_LEAD_CHARS = 40
+# Characters of an earlier block's start that index it for the near-copy search.
+_COPY_PREFIX_CHARS = 32
+
+
+class _EarlierTexts:
+    """Earlier long blocks, found again inside a later one without comparing it to each of them
+    (pairwise search made pages of thousands of paragraphs quadratic): a copy starts at most
+    ``1 - NEAR_COPY_SHARE`` of the later text in, so only those offsets are looked up."""
+
+    def __init__(self) -> None:
+        self._by_prefix: dict[str, list[str]] = {}
+
+    def add(self, key: str) -> None:
+        self._by_prefix.setdefault(key[:_COPY_PREFIX_CHARS], []).append(key)
+
+    def copied_in(self, key: str) -> bool:
+        """Whether an earlier text of at least ``NEAR_COPY_SHARE`` of ``key``'s length is inside it."""
+        shortest = NEAR_COPY_SHARE * len(key)
+        for offset in range(int(len(key) - shortest) + 1):
+            for earlier in self._by_prefix.get(key[offset : offset + _COPY_PREFIX_CHARS], ()):
+                if len(earlier) >= shortest and key.startswith(earlier, offset):
+                    return True
+        return False
 
 
 def drop_noise(
@@ -323,7 +346,7 @@ def drop_noise(
     titles = {fold(t) for t in (title, *headlines) if t}
     title_words = {w for t in titles if (w := _words(t))}
     seen: set[str] = set(titles)
-    long_seen: list[str] = []
+    long_seen = _EarlierTexts()
     kept: list[Block] = []
     removed: list[Removal] = []
     for block in blocks:
@@ -334,7 +357,7 @@ def drop_noise(
             kind: str | None = "title" if key in titles else "duplicate"
         elif (words := _words(key)) in title_words or any(_headline_with_label(words, t) for t in title_words):
             kind = "title"  # "Kicker Headline" or "Headline | Section", punctuated its own way: the headline again
-        elif any(earlier in key and len(earlier) >= NEAR_COPY_SHARE * len(key) for earlier in long_seen):
+        elif long_seen.copied_in(key):
             kind = "duplicate"  # the same paragraph again behind a dateline or kicker ("Neuss · …")
         else:
             kind = _noise_kind(block.text, names, links)
@@ -343,7 +366,7 @@ def drop_noise(
             continue
         seen.add(key)
         if len(key) >= MIN_NEAR_COPY_CHARS and block.type != "quote":
-            long_seen.append(key)  # (a paragraph holding a quote's words is the story; the quote, its pull quote)
+            long_seen.add(key)  # (a paragraph holding a quote's words is the story; the quote, its pull quote)
         kept.append(block)
     return kept, removed
 

@@ -473,10 +473,34 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
 _PREFIX_CHARS = 8
 
 
+# Folding shrinks visible characters at most this much (NFKC joins a Hangul jamo triple into one syllable).
+_MAX_FOLD_SHRINK = 4
+
+
+def _shows_more_than(el: HtmlElement, limit: int) -> bool:
+    """Whether ``el`` shows more than ``limit`` characters (edge white space aside), reading no further."""
+    shown = 0
+    for text in el.itertext():
+        shown += len(text.strip())
+        if shown > limit:
+            return True
+    return False
+
+
 def count_shown(tree: HtmlElement, text: str) -> int:
     """How many separate elements show exactly ``text`` (folded) as their whole visible text."""
     wanted = fold(text)
     head = wanted[:_PREFIX_CHARS]
+    limit = _MAX_FOLD_SHRINK * len(wanted) + _PREFIX_CHARS
+    # Each box's folded text once (None: it shows more than the text). Matches share their
+    # ancestors, and reading a big container's whole text again for each one made this quadratic.
+    folded_texts: dict[HtmlElement, str | None] = {}
+
+    def folded(box: HtmlElement) -> str | None:
+        if box not in folded_texts:
+            folded_texts[box] = None if _shows_more_than(box, limit) else fold(text_of(box))
+        return folded_texts[box]
+
     body = tree.find("body")
     boxes: set[HtmlElement] = set()
     for el in body.iter() if body is not None else ():
@@ -489,10 +513,10 @@ def count_shown(tree: HtmlElement, text: str) -> int:
             continue  # (a prefix shorter than head: the text goes on inside an inline child)
         match = None
         for box in (el, *el.iterancestors()):
-            folded = fold(text_of(box))
-            if folded == wanted:
+            shown = folded(box)
+            if shown == wanted:
                 match = box  # keep climbing: wrappers around the same text are the same copy
-            elif len(folded) > len(wanted):
+            elif shown is None or len(shown) > len(wanted):
                 break
         if match is not None:
             boxes.add(match)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
-import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
@@ -14,9 +15,9 @@ from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .hints import Hints, apply_hints
-from .hydration import embedded_story_html, hydration_scripts
+from .hydration import HiddenStory
 from .metadata import Metadata, detect_language, read_metadata
-from .page import ExtractionError, Page, parse_html
+from .page import ExtractionError, Page, parse_fragment, parse_html
 from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
@@ -93,6 +94,26 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> _Parsed:
     return _Parsed(page, site, canonical, url_id(canonical or url))
 
 
+_Entry = TypeVar("_Entry", bound=Callable[..., Any])
+
+
+def _core_boundary(entry: _Entry) -> _Entry:
+    """Any input gives a result or an :class:`ExtractionError`: an unexpected exception inside
+    the core becomes one that names its cause, so a caller handles one kind of failure per page."""
+
+    @functools.wraps(entry)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return entry(*args, **kwargs)
+        except ExtractionError:
+            raise
+        except Exception as err:  # noqa: BLE001 - the boundary: whatever broke, it broke on this page
+            raise ExtractionError(f"extraction failed ({type(err).__name__}: {err})") from err
+
+    return cast(_Entry, guarded)
+
+
+@_core_boundary
 def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str, str] | None = None) -> bool:
     """Count one page's blocks into its site's template; False when nothing was learned
     (a URL the store already counted, or a page with no site)."""
@@ -100,7 +121,8 @@ def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str,
     return templates.learn(parsed.site, parsed.id, (b.signature for b in template_blocks(parsed.page.tree)))
 
 
-# Verdicts that mean the page showed no story: a template removal is undone, hydration data is read.
+# Verdicts that mean the page showed no story: a template removal is undone, and the story is
+# looked for outside the visible markup (hydration data, JSON-LD articleBody, <noscript>).
 TEMPLATE_EMPTIED = frozenset({"empty_body", "too_short"})
 
 
@@ -167,9 +189,10 @@ def _replace_body(tree: HtmlElement, html: str) -> None:
     for child in list(body):
         body.remove(child)
     body.text = None
-    body.append(lxml.html.fragment_fromstring(html, create_parent="article"))
+    body.append(parse_fragment(html, "article"))
 
 
+@_core_boundary
 def extract(
     body: bytes,
     url: str,
@@ -194,7 +217,7 @@ def extract(
 
     # Metadata has read the intact tree; from here on it is cleaned in place.
     cleaned = page.tree
-    scripts = hydration_scripts(cleaned)  # (cleaning strips scripts)
+    hidden = HiddenStory.read(cleaned, page.jsonld_article)  # (cleaning strips scripts and noscript)
     if hints:
         apply_hints(cleaned, hints)
     from_template = _remove_template_blocks(parsed, templates) if templates is not None else []
@@ -202,12 +225,14 @@ def extract(
     names = site_names(meta.sitename, site)
     story = _story(cleaned, url, meta, names, trace, explain)
     drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
-    if drop_reason in TEMPLATE_EMPTIED and (html := embedded_story_html(scripts)) is not None:
-        # the page ships its story only in hydration data: extract it from that markup
+    for html in hidden.candidates() if drop_reason in TEMPLATE_EMPTIED else ():
+        # the page ships its story only outside its visible markup: extract it from that markup
         _replace_body(cleaned, html)
         trace.removed, trace.kept = [], []
         story = _story(cleaned, url, meta, names, trace, explain)
         drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
+        if drop_reason not in TEMPLATE_EMPTIED:
+            break
     blocks, lead = story.blocks, story.lead
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)

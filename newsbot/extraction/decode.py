@@ -4,14 +4,18 @@ Order of evidence: byte-order mark > HTTP ``charset`` > ``<meta charset>`` /
 http-equiv > detection. Two guards correct wrong labels: bytes that are valid
 UTF-8 with non-ASCII sequences are UTF-8 whatever single-byte label they carry,
 and a label under which the bytes do not decode is passed over (the next
-evidence, then detection, decides). A UTF-8 page with a few stray bytes stays
-UTF-8 whatever single-byte label it carries: only those bytes are repaired.
+evidence, then detection, decides). A UTF-8 page with stray bytes (windows-1252
+punctuation pasted in, a sequence cut short) stays UTF-8 whatever single-byte label it
+carries: only those bytes are repaired, each as windows-1252.
 A ``<meta>`` that says UTF-16/32 was itself read as ASCII, so it means UTF-8 (as in WHATWG).
+Control characters, which no page shows and no XML tree may hold, are dropped
+(:func:`drop_controls`); text that is mostly control characters is binary data.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,9 +27,12 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
-# A page whose undecodable bytes are at most this share of its non-ASCII
-# characters is UTF-8 with stray bytes, not text in another encoding.
-STRAY_BYTE_SHARE = 0.02
+# A page with at least this share of its non-ASCII runs (maximal runs of bytes >= 0x80)
+# valid UTF-8 is UTF-8 with stray bytes. In single-byte text a run is valid UTF-8 only by
+# a rare coincidence of byte values (under 2% of runs in cp1251 Russian or Ukrainian,
+# cp1250 Polish, windows-1252 French); in a UTF-8 page every letter outside ASCII is one.
+MIN_VALID_RUN_SHARE = 0.1
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 # Detection reads this many bytes: enough for any language, bounded for huge pages.
 DETECT_BYTES = 64 * 1024
 
@@ -37,6 +44,32 @@ def _repair_stray(err: UnicodeDecodeError) -> tuple[str, int]:
 
 
 codecs.register_error("newsbot-stray", _repair_stray)
+
+
+# Characters XML (so lxml) refuses: C0 controls but tab and line breaks, surrogates (JSON
+# escapes make lone ones), U+FFFE and U+FFFF. Vertical tab and form feed separate words.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACING_CONTROLS = re.compile("[\x0b\x0c]")
+# Text whose first characters are more than this share control or replacement characters
+# is binary data (an image, an archive), not a page with a few stray control bytes.
+MAX_CONTROL_SHARE = 0.05
+BINARY_SNIFF_CHARS = 4096
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without the characters no page shows and an XML tree cannot hold."""
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
+    if _SPACING_CONTROLS.search(text):
+        text = _SPACING_CONTROLS.sub(" ", text)
+    return text
+
+
+def looks_binary(text: str) -> bool:
+    """Whether decoded text is binary data: a page with a few NULs is still a page."""
+    head = text[:BINARY_SNIFF_CHARS]
+    unreadable = len(_CONTROLS.findall(head)) + head.count("\ufffd")
+    return unreadable > MAX_CONTROL_SHARE * len(head)
 
 
 @dataclass(frozen=True)
@@ -75,10 +108,9 @@ def _utf8_verdict(body: bytes) -> str:
         return "valid"
     except UnicodeDecodeError:
         pass
-    text = body.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - body.count("\ufffd".encode())
-    non_ascii = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
-    return "stray" if non_ascii and bad <= STRAY_BYTE_SHARE * non_ascii else "invalid"
+    runs = _NON_ASCII_RUN.findall(body.decode("utf-8", errors="replace"))
+    valid = sum("\ufffd" not in run for run in runs)
+    return "stray" if valid >= MIN_VALID_RUN_SHARE * len(runs) else "invalid"
 
 
 def _detect(body: bytes) -> str:

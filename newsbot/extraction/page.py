@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
+
+from .decode import drop_controls, looks_binary
 
 # JSON-LD types that describe one article (schema.org and its common subtypes).
 ARTICLE_TYPES = frozenset(
@@ -22,17 +25,76 @@ ARTICLE_TYPES = frozenset(
 
 
 class ExtractionError(ValueError):
-    """The input cannot be read as an HTML page at all (empty, binary, not markup)."""
+    """The input cannot be read as an HTML page at all (empty, binary, not markup), or the
+    core failed on it: the only exception ``extract`` and ``learn`` raise, naming the cause."""
+
+
+# An XML declaration (XHTML) says how bytes are encoded; the text is decoded already, and
+# lxml refuses a decoded string that still declares an encoding.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
+
+
+def _markup(text: str) -> str:
+    """Decoded page text as the parser takes it: no control characters, no XML declaration."""
+    return _XML_DECLARATION.sub("", drop_controls(text), count=1)
 
 
 def parse_html(text: str) -> HtmlElement:
-    """Parse once; the one place markup becomes a tree."""
-    if "\x00" in text[:2048]:
+    """Parse once; the one place a page's markup becomes a tree.
+
+    libxml2's HTML parser neither reads a DOCTYPE's internal subset nor loads anything,
+    so entities an XHTML page declares are never expanded (no XXE, no billion laughs).
+    """
+    if looks_binary(text):
         raise ExtractionError("binary data, not an HTML document")
     try:
-        return lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(_markup(text))
     except (etree.ParserError, ValueError) as err:
         raise ExtractionError(f"not an HTML document: {err}") from err
+    _cut_long_attributes(tree)
+    return tree
+
+
+# No class, id, link or meta content a rule reads is longer; inline images (data: URLs)
+# and serialized state are, and every class/id pattern scanned them whole (9 MB of
+# class and id values took 5 s).
+MAX_ATTRIBUTE_CHARS = 4096
+
+
+def _cut_long_attributes(tree: HtmlElement) -> None:
+    for value in tree.xpath(f"//@*[string-length(.) > {MAX_ATTRIBUTE_CHARS}]"):
+        value.getparent().set(value.attrname, value[:MAX_ATTRIBUTE_CHARS])
+
+
+def parse_fragment(html: str, wrapper: str) -> HtmlElement:
+    """Markup found inside a page (hydration data, JSON-LD) as one ``wrapper`` element."""
+    return lxml.html.fragment_fromstring(_markup(html), create_parent=wrapper)
+
+
+# JSON-LD describes an article a few levels deep (@graph, mainEntity, author): deeper
+# values are cut, so no reader recurses without bound.
+MAX_JSONLD_DEPTH = 16
+
+
+def _tame_json(data: Any) -> Any:
+    """``data`` with every string free of control characters and nesting cut below
+    ``MAX_JSONLD_DEPTH`` (an iterative walk: the point is to bound recursion)."""
+    if isinstance(data, str):
+        return drop_controls(data)
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        container, depth = stack.pop()
+        keys = range(len(container)) if isinstance(container, list) else list(container)
+        for key in keys:
+            value = container[key]
+            if isinstance(value, str):
+                container[key] = drop_controls(value)
+            elif isinstance(value, (list, dict)):
+                if depth + 1 >= MAX_JSONLD_DEPTH:
+                    container[key] = None
+                else:
+                    stack.append((value, depth + 1))
+    return data
 
 
 def _flatten_jsonld(data: Any) -> list[dict[str, Any]]:
@@ -82,9 +144,10 @@ class Page:
             if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
                 continue
             try:
-                objects.extend(_flatten_jsonld(json.loads(script.text)))
-            except ValueError:
-                continue  # broken JSON-LD is common; the rest of the page still counts
+                data = json.loads(script.text)
+            except (ValueError, RecursionError):
+                continue  # broken JSON-LD is common (and some nests deeper than Python recurses); the rest still counts
+            objects.extend(_flatten_jsonld(_tame_json(data)))
         return objects
 
     @cached_property

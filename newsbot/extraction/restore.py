@@ -10,7 +10,9 @@ the page's text units finds all three.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 
 from lxml.etree import _Element
 
@@ -82,22 +84,49 @@ def _containers(el: _Element) -> set[_Element]:
 MIN_PART_CHARS = 20
 
 
-def _shown_in(unit: str, blocks: list[str], start: int) -> int | None:
-    """Index of the first block from ``start`` that is this unit's text or contains it."""
-    if len(unit) < MIN_PART_CHARS:
-        return next((i for i in range(start, len(blocks)) if blocks[i] == unit), None)
-    return next((i for i in range(start, len(blocks)) if unit in blocks[i]), None)
+# How far past the last match a unit's text is looked for: units and blocks run in the same
+# reading order, so a unit not found this close is not shown (and searching every later block
+# for each unshown unit made pages of thousands of units quadratic).
+LOOKAHEAD_CHARS = 20_000
+_SEPARATOR = "\x00"  # (never in page text: decoding drops control characters)
+
+
+class _ShownBlocks:
+    """The extracted blocks' folded texts, searched for a unit from a given block on."""
+
+    def __init__(self, folds: list[str]) -> None:
+        self._joined = _SEPARATOR.join(folds)
+        self._starts = list(accumulate((len(f) + 1 for f in folds), initial=0))[: len(folds)]
+        self._exact: dict[str, list[int]] = {}
+        for i, text in enumerate(folds):
+            self._exact.setdefault(text, []).append(i)
+
+    def find(self, unit: str, start: int, after: int) -> tuple[int, int] | None:
+        """(index, end) of the first block from ``start`` that is this unit's text or contains
+        it (a short unit only as the whole block), looking no further than ``LOOKAHEAD_CHARS``
+        past position ``after`` (the end of the last match) for where it starts."""
+        if len(unit) < MIN_PART_CHARS:
+            indices = self._exact.get(unit, [])
+            at = bisect_left(indices, start)
+            return (indices[at], self._starts[indices[at]] + len(unit)) if at < len(indices) else None
+        if _SEPARATOR in unit or start >= len(self._starts):
+            return None
+        found = self._joined.find(unit, self._starts[start], max(after, self._starts[start]) + LOOKAHEAD_CHARS + len(unit))
+        if found < 0:
+            return None
+        return bisect_right(self._starts, found) - 1, found + len(unit)
 
 
 def _matched_units(body: _Element, folds: list[str]) -> Iterator[tuple[_Element, str, int | None]]:
     """The page's units in reading order, each with the index of the block that shows it
     (searched from the last match on), or None."""
-    previous = 0
+    shown = _ShownBlocks(folds)
+    previous, end = 0, 0
     for el, text in _units(body):
-        index = _shown_in(fold(text), folds, previous)
-        if index is not None:
-            previous = index
-        yield el, text, index
+        match = shown.find(fold(text), previous, end)
+        if match is not None:
+            previous, end = match
+        yield el, text, match[0] if match is not None else None
 
 
 def restore_structure(tree: _Element, blocks: list[Block]) -> list[Block]:

@@ -163,11 +163,14 @@ def _empty(host: HtmlElement) -> None:
 
 def _append_inline(host: HtmlElement, run: list[str | HtmlElement]) -> None:
     """Put text and inline elements back at the end of ``host`` as they were."""
+    # (len(host) counts the children: asked per item, it made <br>-split pages quadratic)
+    last = next(host.iterchildren(reversed=True), None)
     for item in run:
         if not isinstance(item, str):
             host.append(item)
-        elif len(host):
-            host[-1].tail = (host[-1].tail or "") + item
+            last = item
+        elif last is not None:
+            last.tail = (last.tail or "") + item
         else:
             host.text = (host.text or "") + item
 
