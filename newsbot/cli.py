@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
 from .sites import SiteConfigError, select_sites, shipped_sites, site_for_url, sites_in
 
@@ -165,6 +166,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="print one JSON record per HTML file (.html, .html.gz or - for stdin)")

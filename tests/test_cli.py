@@ -172,3 +172,10 @@ def test_url_option_needs_a_single_input(inputs: dict[str, Path]) -> None:
     assert run.returncode == 2
     assert run.stdout == b""
     assert "--url" in run.stderr and "single" in run.stderr
+
+
+def test_version_flag_prints_the_package_version() -> None:
+    from newsbot import __version__
+
+    done = subprocess.run([sys.executable, "-m", "newsbot.cli", "--version"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, f"newsbot {__version__}")
