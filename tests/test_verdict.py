@@ -85,3 +85,26 @@ def test_no_article_signals() -> None:
     assert article_verdict(blocks, NO_LINKS, set(), "2024-05-12", SECTION_URL) is None
     assert article_verdict(blocks, NO_LINKS, set(), None, "https://example.com/news/council-approves-budget") is None
     assert article_verdict(blocks, NO_LINKS, {"newsarticle"}, None, SECTION_URL) is None
+
+
+def test_a_listing_keeps_its_headlines_in_the_body() -> None:
+    """A page flagged as a listing is scored and exported on what it lists: its headlines stay in the
+    body beside their teasers (they go only from articles, where they are other stories' teasers)."""
+    from newsbot.extraction import extract
+
+    items = [
+        ("harbour-wall-repairs-approved", "Harbour wall repairs approved after winter storms"),
+        ("ferry-timetable-changes-in-may", "Ferry timetable changes in May for island routes"),
+        ("school-bus-route-extended-north", "School bus route extended to the northern villages"),
+        ("library-opening-hours-longer", "Library opening hours longer on weekday evenings"),
+        ("farmers-market-moves-to-square", "Farmers market moves to the town hall square"),
+    ]
+    cards = "".join(
+        f"<div class='card'><h2><a href='/news/2024/{slug}'>{headline}</a></h2>"
+        f"<p>The council said on Monday that the plan for {slug.replace('-', ' ')} would go ahead this year, after a long debate.</p></div>"
+        for slug, headline in items
+    )
+    html = f"<html><head><title>Local news</title></head><body><h1>Local news</h1><main>{cards}</main></body></html>"
+    article = extract(html.encode(), "https://www.harbourtimes.example/news/")
+    assert not article.is_article and article.drop_reason not in ("empty_body", "too_short")
+    assert all(headline in article.body for _, headline in items)

@@ -150,7 +150,7 @@ class _Story:
 
 
 def _story(
-    cleaned: HtmlElement, url: str, meta: Metadata, names: set[str], trace: Trace, explain: bool
+    cleaned: HtmlElement, url: str, meta: Metadata, names: set[str], trace: Trace, explain: bool, listing: bool = False
 ) -> _Story:
     """The body cascade on the page's tree: tree rules, structure, main text, block rules, lead."""
     if (body_el := cleaned.find("body")) is not None:
@@ -161,11 +161,12 @@ def _story(
         divs_to_paragraphs(body_el)  # (decides on the page's own paragraph markup, so before …)
         wrap_loose_text(body_el)  # (… the loose runs it turns into paragraphs)
     links = LinkTexts(cleaned)
-    blocks, dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, links, meta.headlines)
+    teasers = None if listing else links
+    blocks, dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, teasers, meta.headlines)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
         # trafilatura's full cascade (its own extraction checked against readability and justext)
         # dumped the page, found nothing or stopped early: its own extraction alone may hold more
-        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, links, meta.headlines)
+        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, teasers, meta.headlines)
         if _better_retry(blocks, retry):
             blocks, dropped = retry, retry_dropped
     blocks, bios = drop_author_bios(blocks, meta.authors)
@@ -233,6 +234,11 @@ def extract(
         drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
         if drop_reason not in TEMPLATE_EMPTIED:
             break
+    if drop_reason is not None and drop_reason not in TEMPLATE_EMPTIED:
+        # not one article: its content is what it lists, headline links included (on an article they
+        # are other stories' teasers). The verdict stands; the body is read again keeping them.
+        trace.removed, trace.kept = [], []
+        story = _story(cleaned, url, meta, names, trace, explain, listing=True)
     blocks, lead = story.blocks, story.lead
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
