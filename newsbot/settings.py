@@ -12,6 +12,8 @@ BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 # Where `scrapy genspider` puts a new spider
 NEWSPIDER_MODULE = "newsbot.spiders"
+# `scrapy crawl news` checks its arguments and folders before crawling: a mistake is one line and exit 2
+COMMANDS_MODULE = "newsbot.commands"
 
 
 # Crawl responsibly: a User-Agent naming the project, its version and where to read about it

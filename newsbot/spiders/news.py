@@ -16,12 +16,12 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
+from ..checks import HTTP_SCHEMES, http_url
 from ..extraction.urls import normalize_url, site_of
 from ..items import Page
 from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
 from .discovery import Entry, feed_entries, is_pagination, looks_like_article, parse_since, sitemap_entries, sniff_kind
 
-FOLLOW_SCHEMES = frozenset({"http", "https"})
 # Request meta keys. A page with a section depth is a listing whose links are read (0 = a start point);
 # pages without one are leaves, or a feed start would turn into a crawl of the whole site.
 SECTION_DEPTH = "newsbot_section_depth"
@@ -48,10 +48,8 @@ def header_dict(headers: Headers) -> dict[str, str]:
 
 
 def check_start(url: str | None) -> str:
-    """The normalized start URL; ValueError unless it is an http(s) URL with a host."""
-    if not url or urlsplit(url).scheme not in FOLLOW_SCHEMES or not site_of(url):
-        raise ValueError(f"the start must be an http(s) URL, got {url!r}")
-    return normalize_url(url)
+    """The normalized start URL; :class:`~newsbot.checks.UsageError` unless it is an http(s) URL with a host."""
+    return http_url(url, "the start")
 
 
 class NewsSpider(Spider):
@@ -77,7 +75,8 @@ class NewsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:
         """The spider choosing from NEWSBOT_SITES_DIR's sites; for bad arguments (``-a site=nope``) a spider
-        that logs the one-line reason and closes, where Scrapy would print an asyncio traceback."""
+        that logs the one-line reason and closes, where Scrapy would print an asyncio traceback.
+        (``scrapy crawl`` and ``newsbot crawl`` check arguments and folders first: see :func:`newsbot.crawl.check_crawl`.)"""
         try:
             kwargs.setdefault("catalogue", sites_in(crawler.settings.get("NEWSBOT_SITES_DIR")))
             return super().from_crawler(crawler, *args, **kwargs)
@@ -227,7 +226,7 @@ class NewsSpider(Spider):
 
     def is_followable(self, url: str) -> bool:
         """Only http(s) URLs on the crawled sites are ever requested; refusals are counted."""
-        if urlsplit(url).scheme not in FOLLOW_SCHEMES:
+        if urlsplit(url).scheme not in HTTP_SCHEMES:
             self.count("not_http")
             return False
         if site_of(url) not in self.config_hosts and site_key(url) not in self.site_keys:
