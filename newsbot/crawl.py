@@ -107,10 +107,11 @@ def run_crawl(
 
 
 def succeeded(stats: Mapping[str, Any]) -> bool:
-    """Finished, nothing logged as an error, and a start point was actually read (not a 404)."""
+    """Finished, nothing logged as an error, no page failed, and a start point was actually read (not a 404)."""
     return (
         stats.get("finish_reason") == "finished"
         and not stats.get("log_count/ERROR")
+        and not stats.get("newsbot/failed_pages")
         and any(key.startswith("newsbot/responses/") or key == "newsbot/not_modified" for key in stats)
     )
 
@@ -132,6 +133,7 @@ def format_summary(summary: Mapping[str, Any], path: Path) -> str:
         ("duplicates", counts["duplicates"], _breakdown({"near-duplicates": counts.get("near_duplicates", 0)})),
         ("dropped", sum(counts["dropped"].values()), _breakdown(counts["dropped"])),
         ("errors", sum(counts["errors"].values()), _breakdown(counts["errors"])),
+        ("pages failed", counts.get("failed_pages", 0), ""),
     ]
     width = max(len(label) for label, _, _ in rows)
     lines = [
@@ -139,6 +141,7 @@ def format_summary(summary: Mapping[str, Any], path: Path) -> str:
         + (f" in {duration:.1f} s" if duration is not None else "")
         + (f" ({', '.join(summary['sites'])})" if summary.get("sites") else ""),
         *(f"  {label:<{width}}  {value:>6}  {detail}".rstrip() for label, value, detail in rows),
+        *(f"  failed: {page['url']}: {page['error']}" for page in summary.get("failed_pages", ())),
         *(f"  output: {file}" for file in summary["files"]),
         f"  run summary: {path}",
     ]

@@ -80,6 +80,8 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {"newsbot.state.middlewares.ConditionalGetMiddleware": 540}
 # Non-articles and duplicates are the normal case: counted in stats, not warned about
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+# A page that raised is logged by its URL and error, not by the whole item (its body bytes)
+LOG_FORMATTER = "newsbot.pipelines.PageLogFormatter"
 
 # newsbot output: <NEWSBOT_OUTPUT_DIR>/<site>/<YYYY-MM-DD>/<run-id>-<n>.jsonl, relative to the working folder
 NEWSBOT_OUTPUT_DIR = "output"

@@ -16,6 +16,7 @@ delete the temp file, and the articles are simply found again.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..extraction.urls import normalize_url
+
+logger = logging.getLogger(__name__)
 
 STORE_FILE = "newsbot.sqlite3"
 SCHEMA_VERSION = 1
@@ -246,11 +249,16 @@ class StateStore:
         rows = self._db.execute("SELECT path, temp FROM pending_batches WHERE lock = ? ORDER BY path", (lock,))
         finished, abandoned = [], []
         for path, temp in [(Path(row["path"]), Path(row["temp"])) for row in rows]:
-            if path.exists():
+            try:
+                written = path.is_file()
+            except OSError as err:  # EACCES on the way: written or not, no one can tell yet
+                logger.warning("Cannot tell whether batch %s was written (%s): it stays pending", path, err)
+                continue
+            if written:
                 self.finish_batch(path)
                 finished.append(path)
             else:
-                temp.unlink(missing_ok=True)
+                _remove_stale(temp)
                 self.abandon_batch(path)
                 abandoned.append(path)
         return Reconciled(finished, abandoned)
@@ -295,6 +303,19 @@ class StateStore:
         """``(id, signature, duplicate_of)`` of the kept fingerprints, oldest first (as the index loads them)."""
         rows = self._db.execute("SELECT id, signature, duplicate_of FROM fingerprints ORDER BY seq")
         return [(row["id"], bytes(row["signature"]), row["duplicate_of"]) for row in rows]
+
+
+def _remove_stale(temp: Path) -> None:
+    """Delete a dead batch's temporary file, if it can still be reached.
+
+    Any error is the old output folder's state, not this run's business: it may since have become
+    a file, gone unwritable or been unmounted (``NotADirectoryError``, ``PermissionError`` …).
+    Raising here would fail every later crawl with this state folder until that path was usable again.
+    """
+    try:
+        temp.unlink(missing_ok=True)
+    except OSError as err:
+        logger.warning("Cannot remove %s, the temporary file of a batch never written: %s", temp, err)
 
 
 def _known(row: sqlite3.Row | None) -> Known | None:
