@@ -128,6 +128,7 @@ def format_summary(summary: Mapping[str, Any], path: Path) -> str:
         ("pages fetched", counts["pages_fetched"], ""),
         ("not modified (304)", counts["not_modified"], ""),
         ("known, not fetched", counts["known_skipped"], ""),
+        ("older than --since", counts.get("older_than_since", 0), ""),
         ("fetched again", sum(counts["refetched"].values()), _breakdown(counts["refetched"])),
         ("articles exported", counts["exported"], _breakdown({"new": counts["new"], "updated": counts["updated"]})),
         ("duplicates", counts["duplicates"], _breakdown({"near-duplicates": counts.get("near_duplicates", 0)})),

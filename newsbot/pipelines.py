@@ -298,6 +298,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "pages_fetched": stats.get("downloader/response_count", 0),
         "not_modified": stats.get("newsbot/not_modified", 0),
         "known_skipped": stats.get("newsbot/skipped/known", 0),
+        "older_than_since": stats.get("newsbot/links/older_than_since", 0),
         "refetched": by_prefix("newsbot/refetched/"),
         "exported": stats.get("newsbot/exported", 0),
         "new": stats.get("newsbot/exported/new", 0),

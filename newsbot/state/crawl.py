@@ -165,6 +165,23 @@ class CrawlState:
 
     # ------------------------------------------------------------ before fetching
 
+    @property
+    def since(self) -> str | None:
+        """This run's ``--since`` cut-off as stored with validators (UTC ISO 8601), None without one."""
+        since = getattr(self.crawler.spider, "since", None)
+        return since.astimezone(timezone.utc).isoformat(timespec="seconds") if since is not None else None
+
+    def validators(self, url: str) -> Validators | None:
+        """The validators to send for ``url``: none when this run's window reaches further back than the
+        run that saved them, whose 304 would hide the entries it skipped as too old."""
+        if self.store is None or (found := self.store.validators(url)) is None:
+            return None
+        if found.since is not None and (self.since is None or self.since < found.since):
+            self.stats.inc_value("newsbot/conditional/wider_since")
+            logger.info("Fetching %s in full: --since reaches further back than when it was last read", url)
+            return None
+        return found
+
     def wants(self, url: str, lastmod: str | None) -> bool:
         """Fetch ``url``? Yes unless it is a known article that no feed or sitemap shows changed.
 

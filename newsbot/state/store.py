@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS validators (
     url TEXT PRIMARY KEY,           -- a feed or sitemap, normalized
     etag TEXT,
     last_modified TEXT,
-    stored_at TEXT NOT NULL
+    stored_at TEXT NOT NULL,
+    since TEXT                      -- the --since cut-off of the run that read it in full; NULL: none
 );
 CREATE TABLE IF NOT EXISTS fingerprints (
     id TEXT PRIMARY KEY,            -- the record id
@@ -118,6 +119,9 @@ class Validators:
 
     etag: str | None
     last_modified: str | None
+    since: str | None = None
+    """The ``--since`` cut-off (UTC ISO 8601) of the run that read the document in full; None: it had none.
+    A 304 says nothing about entries that run skipped as too old, so a wider window must not send these."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,15 @@ class StateStore:
             raise RuntimeError(f"{self.path} was written by a newer newsbot (schema {version})")
         # One script, one transaction: two crawls opening a new state folder at once both succeed.
         self._db.executescript(f"BEGIN IMMEDIATE; {SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        self._add_column("validators", "since TEXT")
+
+    def _add_column(self, table: str, column: str) -> None:
+        """A column later versions added to a table: NULL in old rows, which older versions never read."""
+        try:
+            self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+        except sqlite3.OperationalError as err:  # there already (a new store, or another crawl added it first)
+            if "duplicate column" not in str(err):
+                raise
 
     def close(self) -> None:
         self._db.close()
@@ -267,17 +280,17 @@ class StateStore:
 
     def validators(self, url: str) -> Validators | None:
         row = self._db.execute(
-            "SELECT etag, last_modified FROM validators WHERE url = ?", (normalize_url(url),)
+            "SELECT etag, last_modified, since FROM validators WHERE url = ?", (normalize_url(url),)
         ).fetchone()
-        return Validators(row["etag"], row["last_modified"]) if row else None
+        return Validators(row["etag"], row["last_modified"], row["since"]) if row else None
 
     def save_validators(self, found: Mapping[str, Validators]) -> None:
         with self._tx():
             self._db.executemany(
-                """INSERT INTO validators (url, etag, last_modified, stored_at) VALUES (?, ?, ?, ?)
+                """INSERT INTO validators (url, etag, last_modified, stored_at, since) VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-                                                  stored_at = excluded.stored_at""",
-                [(normalize_url(url), v.etag, v.last_modified, utc_now()) for url, v in found.items()],
+                                                  stored_at = excluded.stored_at, since = excluded.since""",
+                [(normalize_url(url), v.etag, v.last_modified, utc_now(), v.since) for url, v in found.items()],
             )
 
 

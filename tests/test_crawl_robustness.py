@@ -1,5 +1,6 @@
 """Crawls that go wrong, end to end over real HTTP on 127.0.0.1 with a real SQLite state: a page that raises,
-an output folder that cannot take the batches, and the run after each, which must export what was missed."""
+an output folder that cannot take the batches, a wider ``--since`` after a narrow one; and the run after
+each, which must export what was missed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import jsonlines
@@ -38,10 +40,12 @@ class Run:
         return sorted(site_path(record["url"]) for record in self.records)
 
 
-def crawl(server: FixtureServer, output: Path, state: Path, *extra: str, fail: str | None = None) -> Run:
-    """One ``newsbot crawl`` of the home page; ``fail``: a page the test pipeline raises on."""
+def crawl(
+    server: FixtureServer, output: Path, state: Path, *extra: str, fail: str | None = None, start: str = "index.html"
+) -> Run:
+    """One ``newsbot crawl`` (of the home page by default); ``fail``: a page the test pipeline raises on."""
     before = set(output.glob("runs/*.json"))
-    command = [str(NEWSBOT), "crawl", f"{server.base_url}/index.html", "--output", str(output),
+    command = [str(NEWSBOT), "crawl", f"{server.base_url}/{start}", "--output", str(output),
                "--state", str(state), *FAST, *extra]  # fmt: skip
     env = dict(os.environ)
     if fail is not None:
@@ -117,3 +121,28 @@ def test_a_run_whose_batches_cannot_be_written_leaves_the_next_run_everything(
     assert good.returncode == 0, good.log[-3000:]
     assert good.exported == sorted(ARTICLES)
     assert len(good.summary["reconciled"]["abandoned"]) == len(failed.summary["failed_pages"]) // 10 + 1
+
+
+def test_a_wider_since_reads_the_sitemap_again_and_the_table_shows_what_since_skipped(
+    server: FixtureServer, tmp_path: Path
+) -> None:
+    """``--since 2d`` skips every entry of the (2024) sitemap; a 304 to ``--since 2024-03-01`` would hide them."""
+    lastmods = re.findall(r"<lastmod>([^<]+)</lastmod>", (FIXTURE_SITE / "sitemap.xml").read_text(encoding="utf-8"))
+    recent = sum(datetime.fromisoformat(when) >= datetime(2024, 3, 1, tzinfo=timezone.utc) for when in lastmods)
+    output, state = tmp_path / "out", tmp_path / "state"
+    narrow = crawl(server, output, state, "--since", "2d", start="sitemap.xml")
+    assert narrow.returncode == 0, narrow.log[-3000:]
+    assert narrow.records == [] and narrow.summary["counts"]["older_than_since"] == len(lastmods)
+    assert re.search(rf"^  older than --since\s+{len(lastmods)}$", narrow.stdout, re.M)
+    assert narrow.summary["validators_saved"] is True
+
+    before = len(server.requests)
+    wider = crawl(server, output, state, "--since", "2024-03-01", start="sitemap.xml")
+    assert wider.returncode == 0, wider.log[-3000:]
+    assert wider.summary["counts"]["not_modified"] == 0 and "/sitemap.xml" in server.requests[before:]
+    assert len(wider.records) == recent and wider.summary["counts"]["older_than_since"] == len(lastmods) - recent
+
+    before = len(server.requests)
+    narrower = crawl(server, output, state, "--since", "2024-04-01", start="sitemap.xml")
+    assert narrower.summary["counts"]["not_modified"] == 1 and narrower.records == []  # inside what was read
+    assert server.requests[before:] == ["/robots.txt", "/sitemap.xml"]
