@@ -17,7 +17,7 @@ import jsonlines
 import pytest
 from faults import FAIL_SETTING, PIPELINE
 
-from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve, site_path
+from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, Flaky, serve, site_path
 
 NEWSBOT = Path(sys.executable).parent / "newsbot"
 TESTS = Path(__file__).resolve().parent
@@ -146,3 +146,37 @@ def test_a_wider_since_reads_the_sitemap_again_and_the_table_shows_what_since_sk
     narrower = crawl(server, output, state, "--since", "2024-04-01", start="sitemap.xml")
     assert narrower.summary["counts"]["not_modified"] == 1 and narrower.records == []  # inside what was read
     assert server.requests[before:] == ["/robots.txt", "/sitemap.xml"]
+
+
+FEED_SITE = FIXTURE_SITE.parent / "feed-site"
+FEED_SITE_STORIES = sorted(f"stories/{path.name}" for path in (FEED_SITE / "stories").glob("*.html"))
+FLAKY = "stories/night-trains-return-to-the-coast.html"
+
+
+@pytest.fixture(scope="module")
+def feed_site_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, list[str]]:
+    """From the front page of a site whose home links one story: the rest only its feed and its robots.txt
+    sitemap reach, with xml:base, relative links and dates no one can read. One story answers 503 once."""
+    root = tmp_path_factory.mktemp("feed-site")
+    with serve(FEED_SITE) as server:
+        server.overlay = {FLAKY: Flaky(failures=1)}
+        run = crawl(server, root / "out", root / "state")
+        return run, list(server.requests)
+
+
+def test_a_front_page_crawl_reads_the_announced_feed_and_the_robots_sitemap(feed_site_crawl: tuple[Run, list[str]]) -> None:
+    run, requests = feed_site_crawl
+    assert run.returncode == 0, run.log[-3000:]
+    assert run.exported == FEED_SITE_STORIES
+    assert {"/feeds/atom.xml", "/sitemaps/news.xml"} <= set(requests)
+    assert "/de/" not in requests  # an alternate that is a translation, not a feed
+
+
+def test_entries_with_unreadable_dates_are_kept_and_a_page_that_recovers_from_503_is_exported(
+    feed_site_crawl: tuple[Run, list[str]]
+) -> None:
+    run, requests = feed_site_crawl
+    exported = run.exported
+    assert {"stories/orchard-growers-count-frost-damage.html", "stories/museum-returns-stolen-manuscript.html"} <= set(exported)
+    assert requests.count(f"/{FLAKY}") == 2 and FLAKY in exported
+    assert run.summary["errors"] == [] and run.summary["failed_pages"] == []
