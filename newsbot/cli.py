@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .checks import UsageError, http_url, writable_file, writable_folder
 from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
-from .sites import SiteConfigError, select_sites, shipped_sites, site_for_url, sites_in
+from .sites import SiteConfigError, shipped_sites, site_for_url
 
 
 def _read_input(name: str) -> tuple[bytes, str]:
@@ -51,6 +52,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 2
     if args.paths.count("-") > 1:
         print("newsbot extract: standard input can be read once", file=sys.stderr)
+        return 2
+    try:
+        if args.url is not None:
+            http_url(args.url, "--url")
+        if args.state is not None:
+            writable_folder(args.state, "--state")
+    except UsageError as err:
+        print(f"newsbot extract: {err}", file=sys.stderr)
         return 2
     stdin: dict[str, tuple[bytes, str]] = {}
 
@@ -118,11 +127,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.start is None and args.site is None:
         print("newsbot crawl: give a start URL, --site NAME or --site all", file=sys.stderr)
         return 2
-    try:
-        select_sites(args.site, sites_in(dict(args.set).get("NEWSBOT_SITES_DIR")))
-    except (KeyError, SiteConfigError) as err:
-        print(f"newsbot crawl: {err.args[0]}", file=sys.stderr)
-        return 2
     spider_args = {name: value for name, value in (("site", args.site), ("since", args.since)) if value is not None}
     return run_crawl(args.start, output=args.output, state=args.state, settings=dict(args.set), **spider_args)
 
@@ -155,6 +159,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import run_eval
 
+    if args.json is not None:
+        try:  # before the evaluation, which takes minutes, not after it
+            writable_file(args.json, "--json")
+        except UsageError as err:
+            print(f"newsbot eval: {err}", file=sys.stderr)
+            return 2
     return run_eval([Path(name) for name in args.corpora], json_path=Path(args.json) if args.json else None)
 
 

@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.project import get_project_settings
 
+from .checks import UsageError, crawl_folders
 from .exporters import new_run_id, run_summary_path
+from .sites import SiteConfigError, select_sites, sites_in
+from .spiders.discovery import parse_since
 from .spiders.news import NewsSpider, check_start
 from .state.crawl import LOCKED
 
@@ -26,20 +30,10 @@ LOOPBACK_SETTINGS: dict[str, Any] = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DE
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 
 
-def run_crawl(
-    start: str | None,
-    output: str | None = None,
-    state: str | None = None,
-    settings: Mapping[str, Any] | None = None,
-    **spider_args: str,
-) -> int:
-    """Crawl ``start`` (and whatever ``spider_args`` select) with the project settings plus ``settings``."""
-    if start is not None or not spider_args:
-        try:
-            check_start(start)
-        except ValueError as err:
-            print(f"newsbot crawl: {err}", file=sys.stderr)
-            return EXIT_USAGE
+def crawl_settings(
+    output: str | None = None, state: str | None = None, settings: Mapping[str, Any] | None = None
+) -> Settings:
+    """The project settings with ``--output``, ``--state`` and ``-s`` on top, and a run id to find the summary by."""
     # Set, not setdefault: from cron the working folder is anywhere, and another project's
     # SCRAPY_SETTINGS_MODULE must not leak in.
     os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
@@ -51,6 +45,45 @@ def run_crawl(
         overrides["NEWSBOT_STATE_DIR"] = state
     overrides.update(settings or {})
     project.setdict(overrides, priority="cmdline")
+    return project
+
+
+def check_crawl(settings: BaseSettings, start: str | None = None, site: str | None = None, since: str | None = None) -> None:
+    """Everything a crawl's user named, checked before the first request; UsageError says what is wrong in one line.
+
+    The spider checks its arguments again (for Python callers); here they fail before Scrapy starts, so a
+    mistake costs no request, no run summary and no traceback.
+    """
+    if start is None and site is None:
+        raise UsageError("give a start URL (-a start=URL), a site (-a site=NAME) or all sites (-a site=all)")
+    if start is not None or site is None:
+        check_start(start)
+    try:
+        select_sites(site, sites_in(settings.get("NEWSBOT_SITES_DIR")))
+    except (KeyError, SiteConfigError) as err:
+        raise UsageError(err.args[0]) from None
+    if since is not None:
+        try:
+            parse_since(since)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    crawl_folders(settings["NEWSBOT_OUTPUT_DIR"], settings["NEWSBOT_STATE_DIR"])
+
+
+def run_crawl(
+    start: str | None,
+    output: str | None = None,
+    state: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    **spider_args: str,
+) -> int:
+    """Crawl ``start`` (and whatever ``spider_args`` select) with the project settings plus ``settings``."""
+    project = crawl_settings(output, state, settings)
+    try:
+        check_crawl(project, start, spider_args.get("site"), spider_args.get("since"))
+    except UsageError as err:
+        print(f"newsbot crawl: {err}", file=sys.stderr)
+        return EXIT_USAGE
 
     process = CrawlerProcess(project)
     crawler = process.create_crawler(NewsSpider)
@@ -81,10 +114,11 @@ STARTED = frozenset({"newsbot/not_modified", "newsbot/frontier/start_taken"})
 
 
 def succeeded(stats: Mapping[str, Any]) -> bool:
-    """Finished, nothing logged as an error, and a start point was actually read (not a 404)."""
+    """Finished, nothing logged as an error, no page failed, and a start point was actually read (not a 404)."""
     return (
         stats.get("finish_reason") == "finished"
         and not stats.get("log_count/ERROR")
+        and not stats.get("newsbot/failed_pages")
         and any(key.startswith("newsbot/responses/") or key in STARTED for key in stats)
     )
 
@@ -101,11 +135,13 @@ def format_summary(summary: Mapping[str, Any], path: Path) -> str:
         ("pages fetched", counts["pages_fetched"], ""),
         ("not modified (304)", counts["not_modified"], ""),
         ("known, not fetched", counts["known_skipped"], ""),
+        ("older than --since", counts.get("older_than_since", 0), ""),
         ("fetched again", sum(counts["refetched"].values()), _breakdown(counts["refetched"])),
         ("articles exported", counts["exported"], _breakdown({"new": counts["new"], "updated": counts["updated"]})),
         ("duplicates", counts["duplicates"], _breakdown({"near-duplicates": counts.get("near_duplicates", 0)})),
         ("dropped", sum(counts["dropped"].values()), _breakdown(counts["dropped"])),
         ("errors", sum(counts["errors"].values()), _breakdown(counts["errors"])),
+        ("pages failed", counts.get("failed_pages", 0), ""),
     ]
     width = max(len(label) for label, _, _ in rows)
     lines = [
@@ -113,6 +149,7 @@ def format_summary(summary: Mapping[str, Any], path: Path) -> str:
         + (f" in {duration:.1f} s" if duration is not None else "")
         + (f" ({', '.join(summary['sites'])})" if summary.get("sites") else ""),
         *(f"  {label:<{width}}  {value:>6}  {detail}".rstrip() for label, value, detail in rows),
+        *(f"  failed: {page['url']}: {page['error']}" for page in summary.get("failed_pages", ())),
         *(f"  output: {file}" for file in summary["files"]),
         f"  run summary: {path}",
     ]

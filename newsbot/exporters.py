@@ -123,6 +123,16 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
         fh.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8"))
 
 
+class BatchNotWritten(Exception):
+    """A batch file could not be written (output folder gone, disk full): which records it held, and why."""
+
+    def __init__(self, path: Path, records: Sequence[Mapping[str, Any]], cause: OSError) -> None:
+        super().__init__(f"batch {path} not written: {cause.strerror or cause}")
+        self.path = path
+        self.records = records
+        self.cause = cause
+
+
 class Journal(Protocol):
     """Told about each batch around its write, so exports can be made exactly-once (the state store)."""
 
@@ -137,7 +147,8 @@ class BatchWriter:
     """Buffers records per (site, UTC export date) and writes them as numbered atomic batches.
 
     ``commit_delay`` seconds are slept before the rename and again before ``finish_batch``:
-    only crash tests set it, to ``kill -9`` a crawl inside those windows.
+    only crash tests set it, to ``kill -9`` a crawl inside those windows. ``on_failure`` is told
+    of a batch that could not be written, and writing goes on; without it, the failure is raised.
     """
 
     def __init__(
@@ -148,6 +159,7 @@ class BatchWriter:
         clock: Callable[[], datetime] = utc_now,
         journal: Journal | None = None,
         commit_delay: float = 0.0,
+        on_failure: Callable[[BatchNotWritten], None] | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch size must be at least 1, got {batch_size}")
@@ -157,6 +169,7 @@ class BatchWriter:
         self.clock = clock
         self.journal = journal
         self.commit_delay = commit_delay
+        self.on_failure = on_failure
         self.files: list[Path] = []
         """Every batch file written, in order."""
         self._pending: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
@@ -171,9 +184,9 @@ class BatchWriter:
 
     def flush(self) -> list[Path]:
         """Write every partial batch (at the end of a crawl)."""
-        return [self._write(key) for key, pending in list(self._pending.items()) if pending]
+        return [path for key, pending in list(self._pending.items()) if pending and (path := self._write(key))]
 
-    def _write(self, key: tuple[str, str]) -> Path:
+    def _write(self, key: tuple[str, str]) -> Path | None:
         site, day = key
         number = self._batches.get(key, 0) + 1
         path = self.root / site / day / f"{self.run_id}-{number}.jsonl"
@@ -182,7 +195,14 @@ class BatchWriter:
         records, self._pending[key], self._batches[key] = self._pending[key], [], number
         if self.journal is not None:
             self.journal.begin_batch(path, temp_path(path), records)
-        write_batch(path, records, before_rename=self._pause)
+        try:
+            write_batch(path, records, before_rename=self._pause)
+        except OSError as err:
+            failure = BatchNotWritten(path, records, err)
+            if self.on_failure is None:
+                raise failure from err
+            self.on_failure(failure)
+            return None
         if self.journal is not None:
             self._pause()
             self.journal.finish_batch(path)

@@ -69,6 +69,26 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Flaky:
+    """An overlay entry that answers ``status`` to the first ``failures`` requests, then serves the page as usual."""
+
+    failures: int = 1
+    status: int = HTTPStatus.SERVICE_UNAVAILABLE
+    served: int = 0
+
+    def take(self) -> Response | None:
+        """The failure for this request, or None once the page has recovered (handler threads: one at a time)."""
+        with _FLAKY_LOCK:
+            self.served += 1
+            if self.served > self.failures:
+                return None
+        return Response(self.status, b"try again later\n", {"Content-Type": "text/plain", "Retry-After": "0"})
+
+
+_FLAKY_LOCK = threading.Lock()
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
 
@@ -112,8 +132,9 @@ class FixtureServer:
     ``overlay`` changes the site while it runs, by site path (``rss.xml``,
     ``world/2024/x.html``, ``go/x``): ``bytes`` replace or add a page, served like
     a file (``__BASE__`` filled in, Content-Type by suffix, an ETag); a
-    :class:`Response` is answered as it is (a 500, a redirect). Set it between
-    crawls; handler threads only read it.
+    :class:`Response` is answered as it is (a 500, a redirect); a :class:`Flaky`
+    fails a few times, then serves the page. Set it between crawls; handler
+    threads only read it.
     """
 
     def __init__(self, root: Path = FIXTURE_SITE) -> None:
@@ -125,7 +146,7 @@ class FixtureServer:
             )
         self.root = root
         self.requests: list[str] = []
-        self.overlay: dict[str, bytes | Response] = {}
+        self.overlay: dict[str, bytes | Response | Flaky] = {}
         self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.fixture = self
         host, port = self._httpd.server_address[:2]
@@ -139,6 +160,8 @@ class FixtureServer:
         """
         path = site_path(target)
         changed = self.overlay.get(path)
+        if isinstance(changed, Flaky):
+            changed = changed.take()
         if isinstance(changed, Response):
             response = changed
         elif changed is not None:

@@ -1,7 +1,8 @@
 """Item pipelines, in order: extract -> validate -> deduplicate -> state -> export. Thin adapters around the core.
 
 Every drop is counted (stats ``newsbot/dropped/<reason>``) and listed with its URL in
-the run summary (:class:`~newsbot.state.crawl.CrawlState` listens to ``item_dropped``).
+the run summary (:class:`~newsbot.state.crawl.CrawlState` listens to ``item_dropped``), and so
+is every page an exception stopped (``newsbot/failed_pages``; ``item_error``, ``spider_error``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy import signals
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import DropItem
+from scrapy.http import Response
+from scrapy.logformatter import LogFormatter, LogFormatterResult
+from twisted.python.failure import Failure
 
-from .exporters import BatchWriter, run_summary_path, write_json
+from .checks import describe
+from .exporters import BatchNotWritten, BatchWriter, run_summary_path, write_json
 from .extraction import Article, ExtractionError, TemplateStore, extract
 from .extraction.urls import url_id
 from .items import Page
@@ -30,6 +35,27 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
+
+
+class PageLogFormatter(LogFormatter):
+    """Scrapy's log lines, with a page that raised named by URL, exception type and message.
+
+    Scrapy's own line for a pipeline error prints the whole item (a page's body bytes) and leaves
+    the error to the traceback below it; the traceback still follows, for whoever debugs it.
+    """
+
+    def item_error(
+        self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
+    ) -> LogFormatterResult:
+        url = ItemAdapter(item).get("url") or getattr(response, "url", "")
+        return {"level": logging.ERROR, "msg": "Page failed: %(url)s: %(error)s",
+                "args": {"url": url, "error": describe(exception)}}  # fmt: skip
+
+    def spider_error(
+        self, failure: Failure, request: Request, response: Response | Failure, spider: Spider
+    ) -> LogFormatterResult:
+        return {"level": logging.ERROR, "msg": "Page failed: %(url)s: %(error)s",
+                "args": {"url": request.url, "error": describe(failure.value)}}  # fmt: skip
 
 
 class ExtractPipeline:
@@ -202,6 +228,7 @@ class ExportPipeline:
             settings.getint("NEWSBOT_BATCH_SIZE"),
             journal=self.state,
             commit_delay=settings.getfloat("NEWSBOT_COMMIT_DELAY"),
+            on_failure=self.batch_failed,
         )
         # After CoreStats' own spider_closed handler (connected earlier), so the summary
         # carries finish_reason and elapsed time.
@@ -217,13 +244,24 @@ class ExportPipeline:
 
     def process_item(self, item: Any) -> Any:
         record = ItemAdapter(item).asdict()
+        self.count_exported(record)
         self.writer.add(record)
-        self.stats.inc_value("newsbot/exported")
-        self.stats.inc_value("newsbot/exported/" + ("new" if record.get("version", 1) == 1 else "updated"))
         return item
+
+    def count_exported(self, record: Mapping[str, Any], n: int = 1) -> None:
+        """Counted when buffered, so the run's numbers add up while it runs; a batch that fails takes them back."""
+        self.stats.inc_value("newsbot/exported", n)
+        self.stats.inc_value("newsbot/exported/" + ("new" if record.get("version", 1) == 1 else "updated"), n)
 
     def close_spider(self) -> None:
         self.writer.flush()
+
+    def batch_failed(self, failure: BatchNotWritten) -> None:
+        """Its pages failed, each listed: not marked exported, so the next run (into a usable folder) exports them."""
+        logger.error("%s; its %d pages are listed as failed", failure, len(failure.records))
+        for record in failure.records:
+            self.count_exported(record, -1)
+            self.state.page_failed(record.get("url") or "", failure.cause)
 
     def spider_closed(self, reason: str) -> None:
         try:
@@ -244,6 +282,7 @@ class ExportPipeline:
             "files": [str(path) for path in self.writer.files],
             "dropped": state.dropped,
             "errors": state.errors,
+            "failed_pages": state.failed_pages,
             "reconciled": state.reconciled,
             "validators_saved": validators_saved,
             "stats": stats,
@@ -265,6 +304,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "pages_fetched": stats.get("downloader/response_count", 0),
         "not_modified": stats.get("newsbot/not_modified", 0),
         "known_skipped": stats.get("newsbot/skipped/known", 0),
+        "older_than_since": stats.get("newsbot/links/older_than_since", 0),
         "refetched": by_prefix("newsbot/refetched/"),
         "exported": stats.get("newsbot/exported", 0),
         "new": stats.get("newsbot/exported/new", 0),
@@ -273,5 +313,6 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "near_duplicates": stats.get("newsbot/near_duplicates", 0),
         "dropped": by_prefix("newsbot/dropped/"),
         "errors": by_prefix("newsbot/errors/"),
+        "failed_pages": stats.get("newsbot/failed_pages", 0),
         "duration_s": stats.get("elapsed_time_seconds"),
     }

@@ -2,8 +2,8 @@
 
 For after an extractor upgrade: the raw pages a crawl kept (:mod:`newsbot.warc`) go through
 today's ``extract`` and land as JSONL in a folder of their own, laid out like the crawl output.
-It never writes into the crawl output (its files are the exactly-once record of what was
-exported) and never opens the state store (what was exported has not changed).
+It writes only to a fresh output root, never into a crawl's output (its files are the exactly-once
+record of what was exported), and never opens the state store (what was exported has not changed).
 Every page becomes a record, articles or not (``is_article`` tells), as in ``newsbot extract``:
 a page the old extractor rejected may be an article to the new one.
 """
@@ -15,11 +15,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import settings
-from .exporters import BatchWriter, new_run_id
+from .checks import UsageError, describe, writable_folder
+from .exporters import RUNS_FOLDER, BatchWriter, new_run_id
 from .extraction import ExtractionError
 from .pipelines import page_record
 from .sites import shipped_sites
 from .warc import WARC_FOLDER, WarcError, read_pages
+
+
+MARKER = ".newsbot-reextract"
+"""Left in an output root ``reextract`` made, so a later ``reextract`` may add to it; no other non-empty folder is used."""
 
 
 def crawl_output_roots(warcs: Iterable[Path]) -> set[Path]:
@@ -32,17 +37,40 @@ def crawl_output_roots(warcs: Iterable[Path]) -> set[Path]:
     return roots
 
 
-def run_reextract(warcs: Sequence[Path], output: Path) -> int:
-    """Rebuild the records of ``warcs`` into ``output``: 0 if every file was read to its end,
-    1 if one was not (the others still are), 2 if ``output`` is inside a crawl output."""
+def is_crawl_output(folder: Path) -> bool:
+    """Does ``folder`` look like any crawl's output root: run summaries or WARC captures beside the batches?"""
+    return (folder / RUNS_FOLDER).is_dir() or (folder / WARC_FOLDER).is_dir()
+
+
+def output_problem(output: Path, warcs: Iterable[Path]) -> str | None:
+    """Why ``output`` must not take reextracted records, or None when it may.
+
+    Only a fresh root: not in or under a crawl output (this crawl's, the configured one or any other, whose
+    date folders would mix old and rebuilt records), and either new, empty or made by ``reextract``.
+    """
     target = output.resolve()
-    for root in sorted(crawl_output_roots(warcs)):
-        if target == root or root in target.parents:
-            print(f"newsbot reextract: refusing to write into the crawl output {root}; choose another --output",
-                  file=sys.stderr)
-            return 2
+    known = crawl_output_roots(warcs)
+    for folder in (target, *target.parents):
+        if folder in known or is_crawl_output(folder):
+            return f"refusing to write into the crawl output {folder}; choose another --output"
+    if target.is_dir() and not (target / MARKER).exists() and any(target.iterdir()):
+        return f"refusing to write into {output}: it is neither empty nor a reextract output; choose a new folder"
+    return None
+
+
+def run_reextract(warcs: Sequence[Path], output: Path) -> int:
+    """Rebuild the records of ``warcs`` into ``output``: 0 if every page of every file was read,
+    1 if a file or a page was not (the others still are), 2 if ``output`` is not a fresh output root."""
+    try:
+        if (problem := output_problem(output, warcs)) is not None:
+            raise UsageError(problem)
+        writable_folder(output, "--output")
+    except UsageError as err:
+        print(f"newsbot reextract: {err}", file=sys.stderr)
+        return 2
+    (output / MARKER).touch()
     writer = BatchWriter(output, new_run_id(), settings.NEWSBOT_BATCH_SIZE)
-    records = skipped = 0
+    records = skipped = failed = 0
     unreadable = []
     for warc in warcs:
         try:
@@ -54,6 +82,10 @@ def run_reextract(warcs: Sequence[Path], output: Path) -> int:
                     print(f"newsbot reextract: {warc}: {page.url}: {err}", file=sys.stderr)
                     skipped += 1
                     continue
+                except Exception as err:  # one page's bug must not cost the other pages their records
+                    print(f"newsbot reextract: {warc}: {page.url}: failed: {describe(err)}", file=sys.stderr)
+                    failed += 1
+                    continue
                 writer.add(record.to_dict())
                 records += 1
         except WarcError as err:
@@ -62,8 +94,8 @@ def run_reextract(warcs: Sequence[Path], output: Path) -> int:
     writer.flush()
     print(
         f"reextract: {records} records from {len(warcs)} WARC files"
-        f" ({len(unreadable)} unreadable, {skipped} pages not extractable)"
+        f" ({len(unreadable)} unreadable, {skipped} pages not extractable, {failed} pages failed)"
     )
     for path in writer.files:
         print(f"  output: {path}")
-    return 1 if unreadable else 0
+    return 1 if unreadable or failed else 0

@@ -14,6 +14,8 @@ BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 # Where `scrapy genspider` puts a new spider
 NEWSPIDER_MODULE = "newsbot.spiders"
+# `scrapy crawl news` checks its arguments and folders before crawling: a mistake is one line and exit 2
+COMMANDS_MODULE = "newsbot.commands"
 
 
 # Crawl responsibly: a User-Agent naming the project, its version and where to read about it
@@ -80,6 +82,8 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {"newsbot.state.middlewares.ConditionalGetMiddleware": 540}
 # Non-articles and duplicates are the normal case: counted in stats, not warned about
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+# A page that raised is logged by its URL and error, not by the whole item (its body bytes)
+LOG_FORMATTER = "newsbot.pipelines.PageLogFormatter"
 
 # newsbot output: <NEWSBOT_OUTPUT_DIR>/<site>/<YYYY-MM-DD>/<run-id>-<n>.jsonl, relative to the working folder
 NEWSBOT_OUTPUT_DIR = "output"

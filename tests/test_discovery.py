@@ -235,3 +235,15 @@ def test_sloppy_but_whole_feeds_keep_every_entry() -> None:
     sloppy = (b"<rss><channel><item><title>Tom &amp; Jerry&nbsp;return</title><link>https://news.example/1</link></item>"
               b"<item><title>Salt & pepper</title><link>https://news.example/2</link></item></channel></rss>\n")  # fmt: skip
     assert [e.url for e in feed_entries(sloppy)] == ["https://news.example/1", "https://news.example/2"]
+
+
+def test_feed_links_follow_xml_base_and_entries_with_unreadable_dates_stay() -> None:
+    """fixtures/feed-site's Atom feed: nested xml:base, a root-relative link, a year-1 date and a date in words."""
+    body = (Path(__file__).resolve().parent.parent / "fixtures" / "feed-site" / "feeds" / "atom.xml").read_bytes()
+    body = body.replace(b"__BASE__", b"https://bay.example")
+    entries = feed_entries(body, "https://bay.example/feeds/atom.xml")
+    assert [(e.url, e.modified is None) for e in entries] == [
+        ("https://bay.example/stories/library-opens-night-reading-room.html", False),
+        ("https://bay.example/stories/orchard-growers-count-frost-damage.html", True),
+        ("https://bay.example/stories/museum-returns-stolen-manuscript.html", True),
+    ]

@@ -97,3 +97,54 @@ def test_pages_the_extractor_cannot_read_are_reported_not_fatal(tmp_path: Path, 
     assert main(["reextract", str(path), "--output", str(tmp_path / "rebuilt")]) == 0
     assert "https://news.example/empty" in capsys.readouterr().err
     assert read_records(tmp_path / "rebuilt") == []
+
+
+def test_refuses_another_crawls_output_root(tmp_path: Path, crawl: Path, pages: list[Page], capsys) -> None:
+    """Not this crawl's, not the configured one: any folder with run summaries is a crawl's output."""
+    other = tmp_path / "other-crawl"
+    (other / "runs").mkdir(parents=True)
+    (other / "runs" / f"{RUN}.json").write_text("{}", encoding="utf-8")
+    before = sorted(other.rglob("*"))
+    assert main(["reextract", *map(str, warcs(crawl, pages)), "--output", str(other)]) == 2
+    assert "refusing to write into the crawl output" in capsys.readouterr().err
+    assert sorted(other.rglob("*")) == before
+
+
+def test_refuses_a_folder_that_holds_anything_else(tmp_path: Path, crawl: Path, pages: list[Page], capsys) -> None:
+    """A crawl output whose summaries were deleted still has date folders of batches: only a fresh root is used."""
+    other = tmp_path / "not-fresh"
+    (other / "127.0.0.1" / "2024-04-22").mkdir(parents=True)
+    (other / "127.0.0.1" / "2024-04-22" / f"{RUN}-1.jsonl").write_text("{}\n", encoding="utf-8")
+    assert main(["reextract", *map(str, warcs(crawl, pages)), "--output", str(other)]) == 2
+    assert "neither empty nor a reextract output" in capsys.readouterr().err
+    assert [p.name for p in other.rglob("*.jsonl")] == [f"{RUN}-1.jsonl"]
+
+
+def test_a_reextract_output_takes_a_second_run(tmp_path: Path, crawl: Path, pages: list[Page], capsys) -> None:
+    out = tmp_path / "rebuilt"
+    for _ in range(2):
+        assert main(["reextract", *map(str, warcs(crawl, pages)), "--output", str(out)]) == 0
+    assert len(read_records(out)) == 2 * len(pages)
+
+
+def test_an_exception_in_one_page_is_named_and_the_others_still_run(
+    tmp_path: Path, crawl: Path, pages: list[Page], monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A bug the extractor does not expect (not an ExtractionError) costs that page only, and the exit code says so."""
+    import newsbot.reextract
+
+    broken = pages[0].url
+
+    def page_record_with_a_bug(page: Page, **kwargs):  # fault injection: no real page is known to do this
+        if page.url == broken:
+            raise KeyError("no such thing")
+        return page_record(page, **kwargs)
+
+    monkeypatch.setattr(newsbot.reextract, "page_record", page_record_with_a_bug)
+    out = tmp_path / "rebuilt"
+    assert main(["reextract", *map(str, warcs(crawl, pages)), "--output", str(out)]) == 1
+    captured = capsys.readouterr()
+    (line,) = [line for line in captured.err.splitlines() if broken in line]
+    assert line.endswith(f"{broken}: failed: KeyError: 'no such thing'")
+    assert "1 pages failed" in captured.out
+    assert sorted(r["url"] for r in read_records(out)) == sorted(p.url for p in pages if p.url != broken)

@@ -121,6 +121,19 @@ def test_reconcile_marks_batches_whose_file_exists_and_drops_the_rest(store: Sta
     assert store.pending_locks() == {"other.example"}  # another site's batches wait for that site's lock
 
 
+def test_reconcile_abandons_a_batch_whose_folder_became_a_file(store: StateStore, tmp_path: Path) -> None:
+    """The output folder of a failed run is now a file: the stale temp path is not an error for this run."""
+    blocked = tmp_path / "out" / "127.0.0.1"
+    blocked.parent.mkdir()
+    blocked.write_text("a file where the site folder would be\n")
+    path = blocked / "2024-04-22" / "RUN-1.jsonl"
+    store.begin_batch(path, path.with_name(f".{path.name}.tmp"), "news.example", "RUN", [seen(1)])
+    settled = store.reconcile("news.example")
+    assert (settled.finished, settled.abandoned) == ([], [path])
+    assert store.lookup("https://news.example/a/1") is None  # found again, and exported, next time
+    assert store.pending_locks() == set()
+
+
 def test_validators_round_trip_by_normalized_url(store: StateStore) -> None:
     assert store.validators("https://news.example/rss.xml") is None
     store.save_validators({"https://NEWS.example/rss.xml": Validators('"abc"', "Mon, 22 Apr 2024 06:00:00 GMT")})

@@ -1,5 +1,6 @@
 """Discovery, as pure functions: what a document is, which pages a feed or sitemap lists and when they changed,
-which links of a section page are articles or its next page, and how old is too old (``--since``)."""
+which links of a section page are articles or its next page, which feeds a page and which sitemaps a
+robots.txt announce, and how old is too old (``--since``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -66,7 +68,7 @@ class Entry:
     """One page a feed or sitemap lists."""
 
     url: str
-    """As written in the document: may be relative, may carry tracking parameters."""
+    """Resolved against ``xml:base`` and the document's URL when it was given; may carry tracking parameters."""
     modified: datetime | None = None
     """When the document says the page last changed (UTC); None when it does not say."""
     is_sitemap: bool = False
@@ -78,6 +80,8 @@ def parse_date(text: str | None) -> datetime | None:
 
     A date without a zone is taken as UTC.
 
+    >>> parse_date("0001-01-01T00:00:00+01:00") is None  # a CMS's empty date, out of range in UTC
+    True
     >>> parse_date("Tue, 03 Jun 2025 10:00:00 +0200").isoformat()
     '2025-06-03T08:00:00+00:00'
     >>> parse_date("2025-06-03").isoformat()
@@ -93,7 +97,10 @@ def parse_date(text: str | None) -> datetime | None:
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
-    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    try:
+        return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 shifted across midnight UTC: a placeholder, not a date
+        return None
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
@@ -112,15 +119,17 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     return when
 
 
-def _xml_root(body: bytes) -> tuple[etree._Element | None, bool]:
+def _xml_root(body: bytes, base_url: str | None = None) -> tuple[etree._Element | None, bool]:
     """The document's root, and whether the document broke off before its closing root tag (a cut download).
 
     Sloppy feeds (``&nbsp;``, a bare ``&``) are read as well as the parser can; only the end is checked.
+    ``base_url`` is where the document came from: each element's ``.base`` is then its absolute base URL,
+    with every ``xml:base`` above it applied.
     """
     # No entities, no network: feeds and sitemaps are untrusted input (billion laughs, XXE).
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, remove_comments=True)
     try:
-        root = etree.fromstring(body, parser)
+        root = etree.fromstring(body, parser, base_url=base_url)
     except etree.XMLSyntaxError:
         return None, True
     if root is None:
@@ -145,9 +154,18 @@ def _modified(entry: etree._Element) -> datetime | None:
     return max(known) if known else None
 
 
-def feed_entries(body: bytes) -> list[Entry]:
-    """Item links of an RSS 2.0, RSS 1.0 (RDF) or Atom document with their dates, in document order."""
-    root, cut = _xml_root(body)
+def _resolved(element: etree._Element, url: str | None) -> str | None:
+    """``url`` as written in ``element``, made absolute by the element's base (``xml:base``, the document URL)."""
+    url = (url or "").strip()
+    return urljoin(element.base or "", url) if url else None
+
+
+def feed_entries(body: bytes, base_url: str | None = None) -> list[Entry]:
+    """Item links of an RSS 2.0, RSS 1.0 (RDF) or Atom document with their dates, in document order.
+
+    An entry whose date cannot be read is kept, with no date (``--since`` cannot judge it).
+    """
+    root, cut = _xml_root(body, base_url)
     if root is None:
         return []
     entries = []
@@ -162,24 +180,24 @@ def _entry_link(entry: etree._Element) -> str | None:
     for link in entry.iterchildren("{*}link"):
         href = link.get("href")
         if href is None:  # RSS: the URL is the text
-            return (link.text or "").strip() or None
+            return _resolved(link, link.text)
         if link.get("rel", "alternate") == "alternate":  # Atom: rel=self/edit/enclosure are not the page
-            return href.strip() or None
+            return _resolved(link, href)
     for guid in entry.iterchildren("{*}guid"):  # RSS item without <link>: a permalink guid is the URL
         if guid.get("isPermaLink", "true") != "false":
-            return (guid.text or "").strip() or None
-    about = entry.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")  # RSS 1.0 item without <link>
-    return about.strip() if about and about.strip() else None
+            return _resolved(guid, guid.text)
+    # RSS 1.0 item without <link>
+    return _resolved(entry, entry.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"))
 
 
-def sitemap_entries(body: bytes) -> list[Entry]:
+def sitemap_entries(body: bytes, base_url: str | None = None) -> list[Entry]:
     """``<loc>`` URLs of a sitemap (pages) or sitemap index (more sitemaps), with ``lastmod`` / news publication date."""
-    root, cut = _xml_root(body)
+    root, cut = _xml_root(body, base_url)
     if root is None:
         return []
     entries = []
     for item in root.iterchildren("{*}url", "{*}sitemap"):
-        loc = next((el.text.strip() for el in item.iterchildren("{*}loc") if el.text and el.text.strip()), None)
+        loc = next((_resolved(el, el.text) for el in item.iterchildren("{*}loc") if el.text and el.text.strip()), None)
         if loc:
             entries.append(Entry(loc, _modified(item), is_sitemap=etree.QName(item).localname == "sitemap"))
     return _complete(entries, cut)
@@ -210,3 +228,24 @@ def is_pagination(url: str) -> bool:
     target = pattern_target(url)
     return any(p.search(target) for p in _link_patterns()["pagination"])
 
+
+
+def is_feed_type(mime: str | None) -> bool:
+    """Does a ``<link rel="alternate">`` of this ``type`` announce a feed?
+
+    >>> is_feed_type("application/atom+xml"), is_feed_type("text/html")
+    (True, False)
+    """
+    return bool(mime) and any(p.search(mime) for p in _link_patterns()["feed_type"])
+
+
+_SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt, in order; they stand outside any user-agent group.
+
+    >>> robots_sitemaps("User-agent: *\\nDisallow: /x\\n\\nSitemap: https://news.example/sitemap.xml\\n")
+    ['https://news.example/sitemap.xml']
+    """
+    return _SITEMAP_LINE.findall(text)

@@ -7,21 +7,32 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http.request import NO_CALLBACK
 from scrapy.http.headers import Headers
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
+from ..checks import HTTP_SCHEMES, http_url
 from ..extraction.urls import normalize_url, site_of
 from ..items import Page
 from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
-from .discovery import Entry, feed_entries, is_pagination, looks_like_article, parse_since, sitemap_entries, sniff_kind
+from .discovery import (
+    Entry,
+    feed_entries,
+    is_feed_type,
+    is_pagination,
+    looks_like_article,
+    parse_since,
+    robots_sitemaps,
+    sitemap_entries,
+    sniff_kind,
+)
 
-FOLLOW_SCHEMES = frozenset({"http", "https"})
 # Request meta keys. A page with a section depth is a listing whose links are read (0 = a start point);
 # pages without one are leaves, or a feed start would turn into a crawl of the whole site.
 SECTION_DEPTH = "newsbot_section_depth"
@@ -30,6 +41,9 @@ LISTED_MODIFIED = "newsbot_listed_modified"
 # Scrapy's own key: a site with a configured delay keeps exactly that delay instead of AutoThrottle's.
 FIXED_DELAY = "autothrottle_dont_adjust_delay"
 # The page names its own next page: <a rel="next"> or <link rel="next">.
+# Scrapy's request priority (default 0) for the feeds and sitemaps a page announces: read before its links.
+ANNOUNCED_PRIORITY = 1
+ALTERNATE_XPATH = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]"
 NEXT_PAGE_XPATH = "//*[self::a or self::link][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
 
 
@@ -48,10 +62,8 @@ def header_dict(headers: Headers) -> dict[str, str]:
 
 
 def check_start(url: str | None) -> str:
-    """The normalized start URL; ValueError unless it is an http(s) URL with a host."""
-    if not url or urlsplit(url).scheme not in FOLLOW_SCHEMES or not site_of(url):
-        raise ValueError(f"the start must be an http(s) URL, got {url!r}")
-    return normalize_url(url)
+    """The normalized start URL; :class:`~newsbot.checks.UsageError` unless it is an http(s) URL with a host."""
+    return http_url(url, "the start")
 
 
 class NewsSpider(Spider):
@@ -77,12 +89,15 @@ class NewsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:
         """The spider choosing from NEWSBOT_SITES_DIR's sites; for bad arguments (``-a site=nope``) a spider
-        that logs the one-line reason and closes, where Scrapy would print an asyncio traceback."""
+        that logs the one-line reason and closes, where Scrapy would print an asyncio traceback.
+        (``scrapy crawl`` and ``newsbot crawl`` check arguments and folders first: see :func:`newsbot.crawl.check_crawl`.)"""
         try:
             kwargs.setdefault("catalogue", sites_in(crawler.settings.get("NEWSBOT_SITES_DIR")))
-            return super().from_crawler(crawler, *args, **kwargs)
+            spider = super().from_crawler(crawler, *args, **kwargs)
         except ValueError as err:  # SiteConfigError is one too
             return RefusedSpider.from_crawler(crawler, reason=str(err), name=cls.name)
+        crawler.signals.connect(spider.robots_read, signal=signals.response_received)
+        return spider
 
     def __init__(
         self,
@@ -116,6 +131,8 @@ class NewsSpider(Spider):
         hosts |= {site_of(url) for s in self.sites for url in s.start_points}
         self.allowed_domains = sorted(h for h in hosts if h)
         self.link_extractor = LinkExtractor()  # <a>/<area> hrefs, minus images, media and archives
+        self.robots_sitemaps: dict[tuple[str | None, int | None], list[str]] = {}
+        """By site key: the ``Sitemap:`` lines of the robots.txt Scrapy read for that site."""
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites:
@@ -146,9 +163,9 @@ class NewsSpider(Spider):
         kind = sniff_kind(body)
         self.crawler.stats.inc_value(f"newsbot/responses/{kind or 'other'}")
         if kind == "feed":
-            yield from self.follow_entries(feed_entries(body), response)
+            yield from self.follow_entries(feed_entries(body, response.url), response)
         elif kind == "sitemap":
-            yield from self.follow_entries(sitemap_entries(body), response)
+            yield from self.follow_entries(sitemap_entries(body, response.url), response)
         elif kind == "html":
             requested = (response.meta.get("redirect_urls") or [response.url])[0]
             site = self.site_for(response.url) or self.site_for(requested)
@@ -164,7 +181,36 @@ class NewsSpider(Spider):
             )
             depth = response.meta.get(SECTION_DEPTH)
             if depth is not None:
-                yield from self.follow_section(response.replace(cls=HtmlResponse, body=body), depth)
+                page = response.replace(cls=HtmlResponse, body=body)
+                yield from self.follow_announced(page, depth)
+                yield from self.follow_section(page, depth)
+
+    def robots_read(self, response: Response, request: Request) -> None:
+        """Keep the sitemaps a site's robots.txt announces, as Scrapy's robots.txt middleware fetches it
+        (before any other request to the site), so they cost no request of their own."""
+        if request.callback is not NO_CALLBACK or urlsplit(request.url).path != "/robots.txt":
+            return
+        if response.status == 200 and isinstance(response, TextResponse):
+            self.robots_sitemaps[site_key(response.url)] = [response.urljoin(u) for u in robots_sitemaps(response.text)]
+
+    def follow_announced(self, response: HtmlResponse, depth: int) -> Iterator[Request]:
+        """What a listing page announces besides its links: its feeds (``<link rel="alternate">`` of a feed
+        type), and, on the start page of a site without a file, the sitemaps of its robots.txt. Both are read
+        like start points (their entries are leaves)."""
+        feeds = [
+            response.urljoin(link.attrib["href"])
+            for link in response.xpath(ALTERNATE_XPATH)
+            if is_feed_type(link.attrib.get("type"))
+        ]
+        # A site file names the sitemaps to read (robots.txt often lists whole archives); a bare start URL has only these.
+        unconfigured_start = depth == 0 and self.site_for(response.url) is None
+        sitemaps = self.robots_sitemaps.get(site_key(response.url), []) if unconfigured_start else []
+        for url in dict.fromkeys([*feeds, *sitemaps]):
+            if self.is_followable(url):
+                self.count("announced")
+                # Before the page's links: the dates a feed gives its articles must reach the state store with
+                # them, or an article exported first from a link has no date to tell a later edit by.
+                yield self.request(url).replace(priority=ANNOUNCED_PRIORITY)
 
     def unpacked_body(self, response: Response) -> bytes:
         """The body, gunzipped when it is a gzip file (``sitemap.xml.gz``) rather than a gzip transfer."""
@@ -227,7 +273,7 @@ class NewsSpider(Spider):
 
     def is_followable(self, url: str) -> bool:
         """Only http(s) URLs on the crawled sites are ever requested; refusals are counted."""
-        if urlsplit(url).scheme not in FOLLOW_SCHEMES:
+        if urlsplit(url).scheme not in HTTP_SCHEMES:
             self.count("not_http")
             return False
         if site_of(url) not in self.config_hosts and site_key(url) not in self.site_keys:

@@ -2,7 +2,7 @@
 
 It holds the site lock and the store for the length of the crawl, settles what an
 earlier, killed crawl left pending, keeps this run's bookkeeping (feed dates seen,
-validators found, drops and fetch errors for the run summary) and is the
+validators found, drops, fetch errors and failed pages for the run summary) and is the
 exporter's :class:`~newsbot.exporters.Journal`.
 """
 
@@ -19,6 +19,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from ..checks import describe
 from ..exporters import new_run_id
 from ..extraction.urls import normalize_url, site_of
 from ..spiders.discovery import parse_date
@@ -28,6 +29,8 @@ from .store import Known, Reconciled, Seen, StateStore, Validators, utc_now
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +78,11 @@ class CrawlState:
         self.dropped: list[dict[str, str]] = []
         self.errors: list[dict[str, str]] = []
         self.transient_errors = 0
+        self.failed_pages: list[dict[str, str]] = []
+        """``{url, error}`` of every page an exception stopped (a bug, not the page's verdict)."""
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlState:
@@ -159,6 +166,7 @@ class CrawlState:
             reason == "finished"
             and self.store is not None
             and not self.transient_errors
+            and not self.failed_pages
             and not self.stats.get_value("log_count/ERROR")
         )
 
@@ -169,6 +177,23 @@ class CrawlState:
             lock.release()
 
     # ------------------------------------------------------------ before fetching
+
+    @property
+    def since(self) -> str | None:
+        """This run's ``--since`` cut-off as stored with validators (UTC ISO 8601), None without one."""
+        since = getattr(self.crawler.spider, "since", None)
+        return since.astimezone(timezone.utc).isoformat(timespec="seconds") if since is not None else None
+
+    def validators(self, url: str) -> Validators | None:
+        """The validators to send for ``url``: none when this run's window reaches further back than the
+        run that saved them, whose 304 would hide the entries it skipped as too old."""
+        if self.store is None or (found := self.store.validators(url)) is None:
+            return None
+        if found.since is not None and (self.since is None or self.since < found.since):
+            self.stats.inc_value("newsbot/conditional/wider_since")
+            logger.info("Fetching %s in full: --since reaches further back than when it was last read", url)
+            return None
+        return found
 
     def wants(self, url: str, lastmod: str | None) -> bool:
         """Fetch ``url``? Yes unless it is a known article that no feed or sitemap shows changed.
@@ -251,6 +276,23 @@ class CrawlState:
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         self.dropped.append({"url": ItemAdapter(item).get("url") or "", "reason": str(exception)})
+
+    def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
+        """A pipeline raised on this page: Scrapy logged it and went on with the next page.
+
+        Nothing of it reached the store (batches are marked exported only once written), so the
+        next run fetches it again; the kept feed validators make sure that run reads its feed.
+        """
+        url = ItemAdapter(item).get("url") or (response.url if response is not None else "")
+        self.page_failed(url, failure.value)
+
+    def spider_error(self, failure: Failure, response: Response) -> None:
+        """The spider (or a spider middleware) raised on this response; its other pages go on."""
+        self.page_failed(response.url, failure.value)
+
+    def page_failed(self, url: str, error: BaseException) -> None:
+        self.stats.inc_value("newsbot/failed_pages")
+        self.failed_pages.append({"url": url, "error": describe(error)})
 
     def fetch_failed(self, url: str, kind: str, transient: bool) -> None:
         self.stats.inc_value(f"newsbot/errors/{kind}")

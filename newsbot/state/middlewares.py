@@ -99,9 +99,9 @@ class ConditionalGetMiddleware:
         return request.callback is not NO_CALLBACK
 
     def process_request(self, request: Request) -> None:
-        if self.state.store is None or not self._own(request):
+        if not self._own(request):
             return
-        validators = self.state.store.validators(request.url)
+        validators = self.state.validators(request.url)
         if validators is None:
             return
         if validators.etag:
@@ -123,7 +123,9 @@ class ConditionalGetMiddleware:
             etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
             if etag or modified:
                 self.state.found_validators[request.url] = Validators(
-                    etag.decode("latin-1") if etag else None, modified.decode("latin-1") if modified else None
+                    etag.decode("latin-1") if etag else None,
+                    modified.decode("latin-1") if modified else None,
+                    self.state.since,
                 )
         return response
 

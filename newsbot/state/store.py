@@ -16,6 +16,7 @@ delete the temp file, and the articles are simply found again.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ..extraction.urls import normalize_url
+
+logger = logging.getLogger(__name__)
 
 STORE_FILE = "newsbot.sqlite3"
 SCHEMA_VERSION = 1
@@ -52,7 +55,8 @@ CREATE TABLE IF NOT EXISTS validators (
     url TEXT PRIMARY KEY,           -- a feed or sitemap, normalized
     etag TEXT,
     last_modified TEXT,
-    stored_at TEXT NOT NULL
+    stored_at TEXT NOT NULL,
+    since TEXT                      -- the --since cut-off of the run that read it in full; NULL: none
 );
 CREATE TABLE IF NOT EXISTS fingerprints (
     id TEXT PRIMARY KEY,            -- the record id
@@ -116,6 +120,9 @@ class Validators:
 
     etag: str | None
     last_modified: str | None
+    since: str | None = None
+    """The ``--since`` cut-off (UTC ISO 8601) of the run that read the document in full; None: it had none.
+    A 304 says nothing about entries that run skipped as too old, so a wider window must not send these."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,15 @@ class StateStore:
             raise RuntimeError(f"{self.path} was written by a newer newsbot (schema {version})")
         # One script, one transaction: two crawls opening a new state folder at once both succeed.
         self._db.executescript(f"BEGIN IMMEDIATE; {SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        self._add_column("validators", "since TEXT")
+
+    def _add_column(self, table: str, column: str) -> None:
+        """A column later versions added to a table: NULL in old rows, which older versions never read."""
+        try:
+            self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+        except sqlite3.OperationalError as err:  # there already (a new store, or another crawl added it first)
+            if "duplicate column" not in str(err):
+                raise
 
     def close(self) -> None:
         self._db.close()
@@ -251,17 +267,17 @@ class StateStore:
 
     def validators(self, url: str) -> Validators | None:
         row = self._db.execute(
-            "SELECT etag, last_modified FROM validators WHERE url = ?", (normalize_url(url),)
+            "SELECT etag, last_modified, since FROM validators WHERE url = ?", (normalize_url(url),)
         ).fetchone()
-        return Validators(row["etag"], row["last_modified"]) if row else None
+        return Validators(row["etag"], row["last_modified"], row["since"]) if row else None
 
     def save_validators(self, found: Mapping[str, Validators]) -> None:
         with self._tx():
             self._db.executemany(
-                """INSERT INTO validators (url, etag, last_modified, stored_at) VALUES (?, ?, ?, ?)
+                """INSERT INTO validators (url, etag, last_modified, stored_at, since) VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-                                                  stored_at = excluded.stored_at""",
-                [(normalize_url(url), v.etag, v.last_modified, utc_now()) for url, v in found.items()],
+                                                  stored_at = excluded.stored_at, since = excluded.since""",
+                [(normalize_url(url), v.etag, v.last_modified, utc_now(), v.since) for url, v in found.items()],
             )
 
 
@@ -298,17 +314,36 @@ class Batches(Protocol):
 
 
 def settle_batches(store: Batches, batches: Iterable[tuple[Path, Path]]) -> Reconciled:
-    """Settle pending ``(path, temp)`` batches from what is on disk: in place -> exported, else forgotten."""
+    """Settle pending ``(path, temp)`` batches from what is on disk: in place -> exported, else forgotten.
+    A batch whose file cannot even be looked at (EACCES on the way) stays pending: no one can tell yet."""
     finished, abandoned = [], []
     for path, temp in batches:
-        if path.exists():
+        try:
+            written = path.is_file()
+        except OSError as err:
+            logger.warning("Cannot tell whether batch %s was written (%s): it stays pending", path, err)
+            continue
+        if written:
             store.finish_batch(path)
             finished.append(path)
         else:
-            temp.unlink(missing_ok=True)
+            _remove_stale(temp)
             store.abandon_batch(path)
             abandoned.append(path)
     return Reconciled(finished, abandoned)
+
+
+def _remove_stale(temp: Path) -> None:
+    """Delete a dead batch's temporary file, if it can still be reached.
+
+    Any error is the old output folder's state, not this run's business: it may since have become
+    a file, gone unwritable or been unmounted (``NotADirectoryError``, ``PermissionError`` …).
+    Raising here would fail every later crawl with this state folder until that path was usable again.
+    """
+    try:
+        temp.unlink(missing_ok=True)
+    except OSError as err:
+        logger.warning("Cannot remove %s, the temporary file of a batch never written: %s", temp, err)
 
 
 def _known(row: sqlite3.Row | None) -> Known | None:
