@@ -159,7 +159,7 @@ def render_audit(report: Report, part: str = "all") -> list[str]:
     ranked = sorted(audits.items(), key=lambda item: (-item[1].false_chars, item[0]))[:AUDIT_RULES]
     rows = [["rule", "removals", "chars", "gold keeps", "share"]]
     rows += [[rule, str(a.removals), str(a.chars), f"{a.false_chars:.0f}", _num(a.false_share)] for rule, a in ranked]
-    lines = [f"removal audit ({report.corpus.root.name}, {part}; worst rules first; outside_main_text is trafilatura's own cut):"]
+    lines = [f"removal audit ({report.corpus.root.name}, {part}; newsbot's rules, worst first; `newsbot extract --explain` shows them per page):"]
     lines += _table(rows)
     for rule, a in ranked:
         for chars, text in a.examples:

@@ -70,6 +70,9 @@ class Trace:
     removed: list[Removal] = field(default_factory=list)
     kept: list[tuple[str, str]] = field(default_factory=list)
     """(reason, text) for each body block, in order."""
+    outside: bool = True
+    """Also list the page text the main-text step left out (``outside_main_text``): a pass over every
+    block of the page, which ``newsbot eval``'s timed call does without (its audit scores the rules)."""
 
 
 @dataclass
@@ -176,7 +179,7 @@ def _story(
     trace.removed += dropped + bios + kickers + pull_quotes + sidebar
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
     trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
-    if explain:
+    if explain and trace.outside:
         trace.removed += _outside_main_text(cleaned, blocks)
     return _Story(blocks, lead, links)
 
