@@ -22,7 +22,7 @@ from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
-from .verdict import article_verdict
+from .verdict import article_verdict, page_signals
 
 def _canonical(page: Page, site: str | None) -> str | None:
     """The canonical link, kept only when it is on the page's own site and not a home page."""
@@ -189,6 +189,7 @@ def extract(
     parsed = _parse(body, url, headers)
     page, site, canonical = parsed.page, parsed.site, parsed.canonical
     meta = read_metadata(page)
+    signals = page_signals(page)  # (the intact page, like metadata)
     explain = trace is not None
     trace = trace if trace is not None else Trace()
 
@@ -201,13 +202,13 @@ def extract(
     trace.removed += from_template
     names = site_names(meta.sitename, site)
     story = _story(cleaned, url, meta, names, trace, explain)
-    drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
+    drop_reason = article_verdict(story.blocks, story.links, meta, signals, canonical or url)
     if drop_reason in TEMPLATE_EMPTIED and (html := embedded_story_html(scripts)) is not None:
         # the page ships its story only in hydration data: extract it from that markup
         _replace_body(cleaned, html)
         trace.removed, trace.kept = [], []
         story = _story(cleaned, url, meta, names, trace, explain)
-        drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
+        drop_reason = article_verdict(story.blocks, story.links, meta, signals, canonical or url)
     blocks, lead = story.blocks, story.lead
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
