@@ -31,7 +31,8 @@ Verdict = tuple[str, str | None]
 
 def _verdict(page: Page) -> str | None:
     try:
-        return extract(page.read_html(), page.url).drop_reason
+        # a page saved without its URL is read as the file, as ``newsbot extract`` reads it
+        return extract(page.read_html(), page.url or page.path.as_uri()).drop_reason
     except ExtractionError:
         return "extraction_error"
 
