@@ -33,6 +33,7 @@ REGEX_TABLES = {"promos", "credits", "social_embeds"}
 TESTED_TABLES = {
     "share_labels", "read_also", "promos", "widgets", "sources", "summaries", "credits", "consent", "bylines", "social_embeds", "captions",
     "tracking_params",  # tests/test_urls.py
+    "page_kinds", "url_shapes",  # tests/test_verdict.py (url_shapes also tests/test_discovery.py)
 }
 TABLES = sorted(p.stem for p in PATTERN_DIR.glob("*.json"))
 

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import lxml.html
 import pytest
 
+from newsbot.extraction import extract
 from newsbot.extraction.blocks import LinkTexts
+from newsbot.extraction.metadata import Metadata
+from newsbot.extraction.page import Page, parse_html
+from newsbot.extraction.patterns import load_patterns
 from newsbot.extraction.record import Block
-from newsbot.extraction.verdict import article_like_url, article_verdict
+from newsbot.extraction.verdict import (
+    PageSignals,
+    article_like_url,
+    article_verdict,
+    page_signals,
+    text_weight,
+    url_kinds,
+)
 
 HEADLINES = [
     "Storm closes the northern mountain pass for a week",
@@ -20,6 +34,16 @@ PARAGRAPH = (
 )  # 157 characters
 NO_LINKS = LinkTexts(lxml.html.document_fromstring("<html><body><p>no links</p></body></html>"))
 SECTION_URL = "https://example.com/politics/"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "verdict"
+SCHEMA = Path(__file__).resolve().parent.parent / "newsbot" / "extraction" / "article.schema.json"
+NONE = PageSignals()
+
+
+def verdict(blocks: list[Block], links: LinkTexts, types: set[str], published: str | None, url: str | None,
+            signals: PageSignals = NONE, authors: list[str] | None = None) -> str | None:
+    """The verdict with the metadata fields it reads."""
+    meta = Metadata(types=types, published=published, authors=authors or [])
+    return article_verdict(blocks, links, meta, signals, url)
 
 
 def _story(chars: int) -> list[Block]:
@@ -47,18 +71,18 @@ def test_article_like_url(url: str | None, expected: bool) -> None:
 
 
 def test_empty_body() -> None:
-    assert article_verdict([], NO_LINKS, {"article"}, "2024-05-12", "https://example.com/2024/05/12/a") == "empty_body"
+    assert verdict([], NO_LINKS, {"article"}, "2024-05-12", "https://example.com/2024/05/12/a") == "empty_body"
 
 
 def test_short_body_passes_only_when_the_page_declares_an_article() -> None:
     blocks = _story(300)  # two paragraphs, 314 characters
     short = [Block("paragraph", PARAGRAPH), Block("paragraph", "Nine members voted for the plan.")]  # 189 characters
     url = "https://example.com/2024/05/12/budget"
-    assert article_verdict(blocks, NO_LINKS, set(), None, url) is None
-    assert article_verdict(short, NO_LINKS, set(), None, url) == "too_short"
-    assert article_verdict(short, NO_LINKS, {"article"}, None, SECTION_URL) is None
-    assert article_verdict(short, NO_LINKS, {"blogposting"}, None, SECTION_URL) is None
-    assert article_verdict([Block("paragraph", "Nine members voted for the plan.")], NO_LINKS, {"article"}, None, url) == "too_short"
+    assert verdict(blocks, NO_LINKS, set(), None, url) is None
+    assert verdict(short, NO_LINKS, set(), None, url) == "too_short"
+    assert verdict(short, NO_LINKS, {"article"}, None, SECTION_URL) is None
+    assert verdict(short, NO_LINKS, {"blogposting"}, None, SECTION_URL) is None
+    assert verdict([Block("paragraph", "Nine members voted for the plan.")], NO_LINKS, {"article"}, None, url) == "too_short"
 
 
 def test_listing_page() -> None:
@@ -68,23 +92,106 @@ def test_listing_page() -> None:
         )
     )
     teasers = [Block("paragraph", f"{h} and what it means for the region.") for h in HEADLINES]
-    assert article_verdict(teasers + _story(150), links, {"article"}, "2024-05-12", SECTION_URL) == "listing_page"
+    assert verdict(teasers + _story(150), links, {"article"}, "2024-05-12", SECTION_URL) == "listing_page"
     # two headlines in a story are links, not a listing
-    assert article_verdict(teasers[:2] + _story(300), links, set(), "2024-05-12", SECTION_URL) is None
+    assert verdict(teasers[:2] + _story(300), links, set(), "2024-05-12", SECTION_URL) is None
 
 
 def test_page_declared_as_no_article() -> None:
-    assert article_verdict(_story(400), NO_LINKS, {"website"}, "2024-05-12", SECTION_URL) == "not_article_type"
+    assert verdict(_story(400), NO_LINKS, {"website"}, "2024-05-12", SECTION_URL) == "not_article_type"
     # a long story under a generic type is still a story
-    assert article_verdict(_story(1000), NO_LINKS, {"website"}, "2024-05-12", SECTION_URL) is None
+    assert verdict(_story(1000), NO_LINKS, {"website"}, "2024-05-12", SECTION_URL) is None
 
 
 def test_no_article_signals() -> None:
     blocks = _story(400)
-    assert article_verdict(blocks, NO_LINKS, set(), None, SECTION_URL) == "no_article_signals"
-    assert article_verdict(blocks, NO_LINKS, set(), "2024-05-12", SECTION_URL) is None
-    assert article_verdict(blocks, NO_LINKS, set(), None, "https://example.com/news/council-approves-budget") is None
-    assert article_verdict(blocks, NO_LINKS, {"newsarticle"}, None, SECTION_URL) is None
+    assert verdict(blocks, NO_LINKS, set(), None, SECTION_URL) == "no_article_signals"
+    assert verdict(blocks, NO_LINKS, set(), "2024-05-12", SECTION_URL) is None
+    assert verdict(blocks, NO_LINKS, set(), None, "https://example.com/news/council-approves-budget") is None
+    assert verdict(blocks, NO_LINKS, {"newsarticle"}, None, SECTION_URL) is None
+
+
+def _signals(html: str, url: str = SECTION_URL) -> PageSignals:
+    return page_signals(Page.from_tree(parse_html(html), url))
+
+
+def test_cjk_counts_by_weight() -> None:
+    zh = "记者从江城市轨道交通集团获悉地铁三号线一期工程已完成全部验收" * 5  # 150 characters
+    assert text_weight("abc") == 3 and text_weight(zh) == 375
+    assert verdict([Block("paragraph", zh)], NO_LINKS, set(), "2024-05-12", "https://example.com/2024/05/12/a") is None
+    # Thai is an alphabet: one letter each, so the same count stays too short
+    thai = "ก" * 150
+    assert text_weight(thai) == 150
+    assert verdict([Block("paragraph", thai)], NO_LINKS, set(), "2024-05-12", "https://example.com/2024/05/12/a") == "too_short"
+
+
+@pytest.mark.parametrize(
+    ("url", "kinds"),
+    [
+        ("https://shop.example/products/trail-shoe", {"product_page"}),
+        ("https://shop.example/collections/footwear", {"category_page"}),
+        ("https://news.example/tag/elections/", {"listing_page"}),
+        ("https://lib.example/docs/2.4/retries/", {"documentation_page"}),
+        ("https://forum.example/threads/tomato-leaves.4411/", {"forum_page"}),
+        ("https://agency.example/services/seo/", {"service_page"}),
+        ("https://news.example/2024/05/12/council-approves-budget", set()),
+    ],
+)
+def test_url_kinds(url: str, kinds: set[str]) -> None:
+    assert url_kinds(url) == kinds
+
+
+def test_page_signals_read_the_intact_page() -> None:
+    html = (
+        "<html><head><meta property='product:price:amount' content='9.99'>"
+        "<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"Mug\"}</script></head>"
+        "<body><div itemscope itemtype='https://schema.org/Offer'></div><button>Add to cart</button>"
+        "<pre>a</pre><pre>b</pre><h3><a href='/a'>Oyster beds recover in the estuary</a></h3><p>Volunteers counted more oysters.</p>"
+        "</body></html>"
+    )
+    signals = _signals(html)
+    assert {"product", "offer"} <= signals.types
+    assert (signals.prices, signals.buy_buttons, signals.code_blocks) == (1, 1, 2)
+    assert signals.teasers == frozenset({"volunteers counted more oysters"})
+
+
+def test_declared_kind_against_article_evidence() -> None:
+    blocks, url = _story(600), "https://shop.example/products/mug"
+    product = PageSignals(types=frozenset({"product"}), prices=1)
+    assert verdict(blocks, NO_LINKS, set(), None, url, product) == "product_page"
+    # a review that declares the product it reviews, but is dated, bylined and typed as an article
+    review = PageSignals(types=frozenset({"product", "newsarticle"}), dated=True)
+    assert verdict(blocks, NO_LINKS, {"article"}, "2024-05-12", "https://news.example/2024/05/12/mug-review", review, ["Ann Lee"]) is None
+
+
+def test_home_page_is_a_listing_or_a_service_page() -> None:
+    blocks = _story(600)
+    assert verdict(blocks, NO_LINKS, set(), None, "https://agency.example/") == "service_page"
+    cards = PageSignals(teasers=frozenset({"a teaser one", "a teaser two", "a teaser three"}))
+    assert verdict(blocks, NO_LINKS, set(), None, "https://news.example/", cards) == "listing_page"
+
+
+def test_every_drop_reason_is_in_the_schema_enum() -> None:
+    enum = set(json.loads(SCHEMA.read_text("utf-8"))["properties"]["drop_reason"]["enum"])
+    kinds = set(load_patterns("page_kinds")["types"]) | set(load_patterns("page_kinds")["weak_types"])
+    kinds |= set(load_patterns("url_shapes")["page_kinds"])
+    assert kinds <= enum
+    assert {"empty_body", "too_short", "not_article_type", "no_article_signals", None} <= enum
+
+
+FIXTURE_NAMES = sorted(path.stem for path in FIXTURES.glob("*.html"))
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_fixture_pages(name: str) -> None:
+    """fixtures/verdict/NAME.html is judged as NAME.json says (each failed before the rule it tests)."""
+    expected = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
+    article = extract((FIXTURES / f"{name}.html").read_bytes(), expected["url"])
+    assert (article.is_article, article.drop_reason) == (expected["is_article"], expected["drop_reason"])
+
+
+def test_fixture_pairs_are_complete() -> None:
+    assert FIXTURE_NAMES and FIXTURE_NAMES == sorted(path.stem for path in FIXTURES.glob("*.json"))
 
 
 def test_a_listing_keeps_its_headlines_in_the_body() -> None:

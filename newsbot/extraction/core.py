@@ -23,7 +23,7 @@ from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
-from .verdict import article_verdict
+from .verdict import article_verdict, page_signals
 
 def _canonical(page: Page, site: str | None) -> str | None:
     """The canonical link, kept only when it is on the page's own site and not a home page."""
@@ -216,6 +216,7 @@ def extract(
     parsed = _parse(body, url, headers)
     page, site, canonical = parsed.page, parsed.site, parsed.canonical
     meta = read_metadata(page)
+    signals = page_signals(page)  # (the intact page, like metadata)
     explain = trace is not None
     trace = trace if trace is not None else Trace()
 
@@ -228,13 +229,13 @@ def extract(
     trace.removed += from_template
     names = site_names(meta.sitename, site)
     story = _story(cleaned, url, meta, names, trace, explain)
-    drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
+    drop_reason = article_verdict(story.blocks, story.links, meta, signals, canonical or url)
     for html in hidden.candidates() if drop_reason in TEMPLATE_EMPTIED else ():
         # the page ships its story only outside its visible markup: extract it from that markup
         _replace_body(cleaned, html)
         trace.removed, trace.kept = [], []
         story = _story(cleaned, url, meta, names, trace, explain)
-        drop_reason = article_verdict(story.blocks, story.links, meta.types, meta.published, canonical or url)
+        drop_reason = article_verdict(story.blocks, story.links, meta, signals, canonical or url)
         if drop_reason not in TEMPLATE_EMPTIED:
             break
     if drop_reason is not None and drop_reason not in TEMPLATE_EMPTIED:

@@ -5,17 +5,16 @@ robots.txt announce, and how old is too old (``--since``)."""
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from ..extraction.patterns import load_patterns
 from ..sites import pattern_target
 
 # What a document is, by the local name of its root element (namespace prefix dropped):
@@ -205,8 +204,11 @@ def sitemap_entries(body: bytes, base_url: str | None = None) -> list[Entry]:
 
 @lru_cache(maxsize=1)
 def _link_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = json.loads((Path(__file__).with_name("link_patterns.json")).read_text(encoding="utf-8"))
-    return {key: tuple(re.compile(p, re.I) for p in value) for key, value in data.items() if not key.startswith("_")}
+    """The URL table shared with the article verdict; every page kind's folders count as "not an article"."""
+    data = load_patterns("url_shapes")
+    lists = {key: data[key] for key in ("article", "not_article", "pagination", "feed_type")}
+    lists["not_article"] = [*lists["not_article"], *(p for kind in data["page_kinds"].values() for p in kind)]
+    return {key: tuple(re.compile(p, re.I) for p in value) for key, value in lists.items()}
 
 
 def looks_like_article(url: str) -> bool:
