@@ -110,6 +110,7 @@ def test_h1_takes_the_json_ld_votes_only_when_the_page_declares_no_headline() ->
     sources = {"og": seo, "twitter": seo, "title": seo}
     assert choose_title(page, sources, None) == "Council votes the bridge money at last"
     assert choose_title(page, {**sources, "jsonld": seo}, None) == seo
+    assert vote_title(title_candidates(page, sources, None), article=True) == seo  # a news page's og:title holds
 
 
 def test_read_metadata_leaves_the_tree_whole() -> None:

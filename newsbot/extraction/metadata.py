@@ -257,7 +257,7 @@ def read_metadata(page: Page) -> Metadata:
         meta.sitename,
         _ld_text(ld.get("publisher")),
     )
-    meta.title = vote_title(candidates)
+    meta.title = vote_title(candidates, (page.first_meta("og:type") or "").casefold() == "article")
     meta.headlines = list(dict.fromkeys([*candidates.values(), *_alternative_headline(ld)]))
     meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
     meta.authors = clean_authors(
@@ -381,15 +381,15 @@ def _affix_rest(text: str, affix: str) -> str | None:
 
 
 def _shown_text(element: HtmlElement) -> str | None:
-    """An element's text as a reader sees it: a line break is a space, and a permalink anchor ("¶", "#")
-    is no text. Works on a copy: metadata reads the tree before cleaning, and leaves it whole."""
+    """An element's text as a reader sees it: a line break is a space, and soft hyphens and a permalink
+    anchor ("¶", "#") are no text. Works on a copy: metadata reads the tree before cleaning, and leaves it whole."""
     element = copy.deepcopy(element)
     for node in list(element.iter("a", "br")):
         if node.tag == "br":
             node.tail = " " + (node.tail or "")
         if node.tag == "br" or not _TOKEN.search(node.text_content()):
             node.drop_tree()  # keeps the tail
-    return _clean(html.unescape(element.text_content()))
+    return _clean(html.unescape(element.text_content()).replace("\xad", ""))  # soft hyphens are not shown
 
 
 def title_candidates(page: Page, sources: dict[str, Any], sitename: str | None, publisher: str | None = None) -> dict[str, str]:
@@ -397,7 +397,8 @@ def title_candidates(page: Page, sources: dict[str, Any], sitename: str | None, 
     visible <h1> that best matches them.
 
     A meta title that is the <h1> plus a separator plus more is the <h1> with
-    the site's name attached ("Headline | The Daily Example"); an <h1> that
+    the site's name attached ("Headline | The Daily Example"), and an <h1> that
+    is a section or kicker, a separator and a meta title is that title; an <h1> that
     ends a meta title after a separator, and that no source gives as the
     whole title, is the site's name.
     """
@@ -427,21 +428,26 @@ def title_candidates(page: Page, sources: dict[str, Any], sitename: str | None, 
             for name in _META_TITLES:
                 if name in raw and _affix_rest(raw[name], best):
                     cleaned[name] = best
+            kicked = [t for n, t in cleaned.items() if n != "h1" and best.endswith(t) and _affix_rest(best, t)]
+            if kicked:
+                cleaned["h1"] = kicked[0]  # "Section - Headline" / "Kicker: Headline" shown over the declared headline
     return cleaned
 
 
-def vote_title(candidates: dict[str, str]) -> str | None:
+def vote_title(candidates: dict[str, str], article: bool = False) -> str | None:
     """The headline most title sources agree on, each source weighted (TITLE_SOURCE_WEIGHT).
 
     Meta titles often carry the site name, and sites show an SEO variant in
     one place and the headline in another; the value most sources give,
-    site names stripped, is the one datasets call the title, spelled as the
-    most trusted of the sources giving it spells it. A page without
-    a JSON-LD headline declares no headline of its own but its SEO title, so
-    its <h1> carries the JSON-LD headline's votes too.
+    site names stripped, is the one datasets call the title (curly and
+    straight quotes voting as one, spelled as most of its votes spell it). A page
+    that declares neither a JSON-LD headline nor og:type article (a blog or
+    company page, not a news CMS) has only its SEO title besides its <h1>, so
+    the <h1> carries the JSON-LD headline's votes too. (On news pages the
+    og:title is as often the headline datasets keep as the <h1>: Fundus.)
     """
     weight = dict(TITLE_SOURCE_WEIGHT)
-    if "jsonld" not in candidates:
+    if "jsonld" not in candidates and not article:
         weight["h1"] += weight["jsonld"]
     votes: dict[str, list[str]] = {}
     for name in sorted(candidates, key=TITLE_SOURCE_ORDER.index):
@@ -449,7 +455,10 @@ def vote_title(candidates: dict[str, str]) -> str | None:
     if not votes:
         return None
     best = max(votes.values(), key=lambda names: (sum(weight[n] for n in names), -TITLE_SOURCE_ORDER.index(names[0])))
-    return candidates[best[0]]
+    spellings: dict[str, float] = {}
+    for name in best:
+        spellings[candidates[name]] = spellings.get(candidates[name], 0.0) + weight[name]
+    return max(spellings, key=spellings.__getitem__)  # ties: the most trusted source's spelling (first inserted)
 
 
 def _split_tags(raw: str) -> list[str]:
