@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import lxml.html
 import pytest
+
+from newsbot.extraction import extract
 
 from newsbot.extraction.metadata import (
     best_date,
@@ -85,6 +89,40 @@ def test_strip_site_name(title: str, sitename: str | None, host: str | None, exp
     assert strip_site_name(title, sitename, host) == expected
 
 
+TITLE_FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "titles").glob("*.html"))
+
+
+def test_title_fixtures_cover_eight_languages() -> None:
+    languages = {path.name.split("_")[0] for path in TITLE_FIXTURES}
+    assert len(languages) >= 8, languages
+
+
+@pytest.mark.parametrize("path", TITLE_FIXTURES, ids=lambda path: path.stem)
+def test_title_fixture(path: Path) -> None:
+    """fixtures/titles/NAME.html gives the title in NAME.json (its ``_why`` says which rule it holds)."""
+    expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
+    assert extract(path.read_bytes(), expected["url"]).title == expected["title"]
+
+
+def test_h1_takes_the_json_ld_votes_only_when_the_page_declares_no_headline() -> None:
+    page = _page(body="<h1>Council votes the bridge money at last</h1>")
+    seo = "Bridge budget: what the council decided"
+    sources = {"og": seo, "twitter": seo, "title": seo}
+    assert choose_title(page, sources, None) == "Council votes the bridge money at last"
+    assert choose_title(page, {**sources, "jsonld": seo}, None) == seo
+    assert vote_title(title_candidates(page, sources, None), article=True) == seo  # a news page's og:title holds
+
+
+def test_read_metadata_leaves_the_tree_whole() -> None:
+    page = _page(
+        head="<title>Bridges | Example</title>",
+        body="<h1>Bridges<br>again<a href='#b'>¶</a></h1><p class='byline'>Nobody</p>",
+    )
+    before = lxml.html.tostring(page.tree)
+    read_metadata(page)
+    assert lxml.html.tostring(page.tree) == before
+
+
 # --- dates ----------------------------------------------------------------------------
 
 
@@ -153,6 +191,25 @@ def test_best_date_skips_unreadable_values() -> None:
 )
 def test_clean_authors(raw: list[str], sitename: str | None, site: str | None, expected: list[str]) -> None:
     assert clean_authors(raw, sitename, site) == expected
+
+
+def test_an_organization_is_credited_when_no_person_is() -> None:
+    head = "<meta property='og:site_name' content='Example Works'>"
+    body = "<article><h1>Bridges</h1><div class='author'>By Example Works</div><p>Text</p></article>"
+    assert read_metadata(_page(head=head, body=body)).authors == ["Example Works"]
+    person = _ld({"@type": "BlogPosting", "author": [{"@type": "Organization", "name": "Example Works"}, {"name": "Jane Doe"}]})
+    assert read_metadata(_page(head=person)).authors == ["Jane Doe"]
+
+
+def test_visible_byline_found_by_trafilatura_xpaths() -> None:
+    body = "<article><h1>Bridges</h1><div class='post-meta'><span class='author vcard'>Jane Doe</span></div><p>Text</p></article>"
+    assert read_metadata(_page(body=body)).authors == ["Jane Doe"]
+
+
+def test_date_from_running_text_when_structured_data_has_none() -> None:
+    # htmldate's extensive search: a date in a sentence, not in a date-like element
+    body = "<article><h1>Bridges</h1><p>Written 3 March 2024 in the town hall.</p></article>"
+    assert read_metadata(_page(body=body, url="https://www.example.com/bridges")).published == "2024-03-03"
 
 
 # --- language ---------------------------------------------------------------------------------

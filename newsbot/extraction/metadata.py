@@ -9,17 +9,22 @@ with its own time zone rather than a bare day).
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from htmldate import find_date
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
+from trafilatura.settings import Document
 from lxml import etree
+from lxml.html import HtmlElement
 
 from .clean import link_share
 from .page import Page
@@ -67,7 +72,7 @@ _MEDIA_TAGS = ("img", "picture", "figure", "video", "iframe", "svg")
 def _standfirst(page: Page, headline: str | None) -> str | None:
     """The text right below the headline's <h1> when it reads as a lead: a teaser the page
     shows, often other than the one its meta tags declare."""
-    h1 = next((h for h in page.tree.iter("h1") if headline and _clean(h.text_content()) == headline), None)
+    h1 = next((h for h in page.tree.iter("h1") if headline and _shown_text(h) == headline), None)
     for sibling in h1.itersiblings() if h1 is not None else ():
         if not isinstance(sibling.tag, str) or not (text := _clean(sibling.text_content())):
             continue
@@ -211,6 +216,16 @@ def _visible_bylines(page: Page) -> list[str]:
     return [t for t in texts if t and len(t) <= MAX_BYLINE_CHARS]
 
 
+def _credited(page: Page) -> list[str]:
+    """Whoever trafilatura finds credited when newsbot finds no person: its meta-tag and JSON-LD authors
+    (an organization too: a page that names no person is credited to its outlet) and its visible-byline
+    XPaths, in trafilatura's order."""
+    found = examine_meta(page.tree).author
+    found = extract_meta_json(page.tree, Document(author=found if found and " " in found else None)).author
+    found = found or extract_author(page.tree)
+    return [name for name in (found or "").split(";") if name.strip()]
+
+
 def _ld_text(value: Any) -> str | None:
     """A JSON-LD string, or the name of a JSON-LD object (publisher, section …)."""
     if isinstance(value, dict):
@@ -240,16 +255,17 @@ def read_metadata(page: Page) -> Metadata:
             "title": title_el.text_content() if title_el is not None else None,
         },
         meta.sitename,
+        _ld_text(ld.get("publisher")),
     )
-    meta.title = vote_title(candidates)
+    meta.title = vote_title(candidates, (page.first_meta("og:type") or "").casefold() == "article")
     meta.headlines = list(dict.fromkeys([*candidates.values(), *_alternative_headline(ld)]))
     meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
     meta.authors = clean_authors(
         _names(ld.get("author")) or meta_authors or _visible_bylines(page), meta.sitename, site_of(page.url)
-    )
+    ) or clean_authors(_credited(page), None)
     meta.published = best_date(
         [ld.get("datePublished"), *(page.first_meta(key) for key in PUBLISHED_META), _first_time(page)]
-    ) or normalize_date(find_date(page.tree, url=page.url, extensive_search=False, original_date=True))
+    ) or normalize_date(find_date(page.tree, url=page.url, extensive_search=True, original_date=True))
     meta.modified = best_date([ld.get("dateModified"), *(page.first_meta(key) for key in MODIFIED_META)])
     meta.language_declared = _language_code(page.tree.get("lang")) or _language_code(
         page.first_meta("content-language", "og:locale", "language")
@@ -282,20 +298,22 @@ def read_metadata(page: Page) -> Metadata:
     return meta
 
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•»:-]\s+|\s*(?:::|\||｜|ㅣ|：|--)\s*|(?<=\S)-(?=\S*$)")
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•»:/-]\s+|\s*(?:::|\||｜|ㅣ|：|--)\s*|(?<=\S)-(?=\S*$)")
 _TOKEN = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 # A part this short between the headline and a trailing site name is a section name.
 SECTION_NAME_CHARS = 15
 # Below this share of shared words an <h1> is not the headline the meta titles name.
 MIN_TITLE_OVERLAP = 0.3
-# Votes per title source. twitter:title and <title> are mostly generated from the same SEO
-# field as og:title, so they are weak independent evidence; og:title and the JSON-LD headline
-# are the publisher's declared headline. (Weights chosen on the tuning half of the Fundus
-# corpus: title match there 0.817 -> 0.847; on the check half 0.823 -> 0.876.)
-TITLE_SOURCE_WEIGHT = {"og": 2.0, "jsonld": 2.0, "h1": 1.5, "twitter": 0.5, "title": 0.5}
+# Votes per title source. og:title, twitter:title and <title> are mostly generated from one SEO
+# field, so their agreement is weak evidence; the JSON-LD headline and the <h1> are the
+# article's own headline, declared and shown.
+TITLE_SOURCE_WEIGHT = {"og": 2.0, "jsonld": 2.0, "h1": 2.0, "twitter": 0.5, "title": 1.0}
 # Tie-break between titles with equal votes.
 TITLE_SOURCE_ORDER = ("og", "jsonld", "h1", "twitter", "title")
+_META_TITLES = ("og", "twitter", "title")
+# One headline spelled with curly quotes in one source and straight ones in another is one vote.
+_TYPOGRAPHIC_QUOTES = str.maketrans("‘’‚“”„", "'''\"\"\"")
 
 
 def _tokens(text: str) -> set[str]:
@@ -307,21 +325,27 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+def _name_keys(names: Iterable[str | None]) -> set[str]:
+    return {n.casefold().replace(" ", "") for n in names if n}
+
+
 def _names_site(part: str, names: set[str]) -> bool:
     key = part.casefold().replace(" ", "")
     return bool(key) and any(key == n or (len(n) >= 4 and (n in key or key in n)) for n in names)
 
 
-def strip_site_name(title: str, sitename: str | None, host_label: str | None = None) -> str:
+def strip_site_name(title: str, sitename: str | None, host_label: str | None = None, *others: str | None) -> str:
     """"Headline - Site" / "Site | Headline" -> "Headline": drop the parts that name the site.
 
-    Trailing dates, and a short section name right before a trailing site
-    name ("Headline-Politics | Site"), go too.
+    The site's names are its declared name, the host's brand label and any
+    other name the page gives it (the JSON-LD publisher). Trailing dates, and
+    a short section name right before a trailing site name
+    ("Headline-Politics | Site"), go too.
 
     >>> strip_site_name("Steigende US-Zinsen setzen Dax zu | Börsen-Zeitung", "Börsen-Zeitung")
     'Steigende US-Zinsen setzen Dax zu'
     """
-    names = {n.casefold().replace(" ", "") for n in (sitename, host_label) if n}
+    names = _name_keys((sitename, host_label, *others))
     bounds = [0, *(i for m in _TITLE_SEPARATORS.finditer(title) for i in m.span()), len(title)]
     parts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
     site_seen = False
@@ -337,39 +361,104 @@ def strip_site_name(title: str, sitename: str | None, host_label: str | None = N
     return title[parts[0][0] : parts[-1][1]].strip()
 
 
-def title_candidates(page: Page, sources: dict[str, Any], sitename: str | None) -> dict[str, str]:
+def _affix_rest(text: str, affix: str) -> str | None:
+    """The rest of ``text`` when it is ``affix``, a title separator and more ("Headline | Site"), or more, a
+    separator other than a colon and ``affix`` ("Section - Headline"; "Kicker: Headline" is a headline); else None.
+
+    >>> _affix_rest("Storm closes the port | Harbour News", "Storm closes the port")
+    'Harbour News'
+    """
+    rest = ""
+    if text.startswith(affix):
+        gap = text[len(affix) :]
+        if (m := _TITLE_SEPARATORS.match(gap)) and m.end() < len(gap):
+            rest = gap[m.end() :]
+    elif text.endswith(affix):
+        gap = text[: -len(affix)]
+        m = next((m for m in _TITLE_SEPARATORS.finditer(gap) if m.end() == len(gap) and m.start() > 0), None)
+        rest = gap[: m.start()] if m and ":" not in m.group() else ""
+    return rest.strip() or None
+
+
+def _shown_text(element: HtmlElement) -> str | None:
+    """An element's text as a reader sees it: a line break is a space, and soft hyphens and a permalink
+    anchor ("¶", "#") are no text. Works on a copy: metadata reads the tree before cleaning, and leaves it whole."""
+    element = copy.deepcopy(element)
+    for node in list(element.iter("a", "br")):
+        if node.tag == "br":
+            node.tail = " " + (node.tail or "")
+        if node.tag == "br" or not _TOKEN.search(node.text_content()):
+            node.drop_tree()  # keeps the tail
+    return _clean(html.unescape(element.text_content()).replace("\xad", ""))  # soft hyphens are not shown
+
+
+def title_candidates(page: Page, sources: dict[str, Any], sitename: str | None, publisher: str | None = None) -> dict[str, str]:
     """Each title source's headline, site names stripped: og, twitter, JSON-LD, <title> and the
-    visible <h1> that best matches them."""
+    visible <h1> that best matches them.
+
+    A meta title that is the <h1> plus a separator plus more is the <h1> with
+    the site's name attached ("Headline | The Daily Example"), and an <h1> that
+    is a section or kicker, a separator and a meta title is that title; an <h1> that
+    ends a meta title after a separator, and that no source gives as the
+    whole title, is the site's name.
+    """
     host = brand_label(site_of(page.url))
+    raw = {n: t for n, v in sources.items() if (t := _clean(html.unescape(v)) if isinstance(v, str) else None)}
+    names = _name_keys((sitename, publisher, host))
+    h1s = [
+        t
+        for t in (_shown_text(h) for h in page.tree.iter("h1"))
+        if t and len(t) >= 5 and not _names_site(t, names)
+    ]
+    site_h1s = {
+        h
+        for h in h1s
+        if h not in raw.values() and any(_affix_rest(raw.get(n, ""), h) and not raw[n].startswith(h) for n in _META_TITLES)
+    }
+    h1s = [h for h in h1s if h not in site_h1s]
     cleaned = {
-        name: strip_site_name(text, sitename, host) if name in ("og", "twitter", "title") else text
-        for name, text in ((n, _clean(html.unescape(v)) if isinstance(v, str) else None) for n, v in sources.items())
-        if text
+        name: strip_site_name(text, sitename, host, publisher, *site_h1s) if name in _META_TITLES else text
+        for name, text in raw.items()
     }
     metas = [t for n, t in cleaned.items() if n != "title"] or list(cleaned.values())
-    site = (sitename or "").casefold()
-    h1s = [t for t in (_clean(h.text_content()) for h in page.tree.iter("h1")) if t and len(t) >= 5 and t.casefold() != site]
     if h1s:
         score, _, best = max((max((_overlap(h, m) for m in metas), default=0.0), -i, h) for i, h in enumerate(h1s))
-        if score >= MIN_TITLE_OVERLAP or len(h1s) == 1 or not metas:
+        if score >= MIN_TITLE_OVERLAP or (len(h1s) == 1 and score > 0) or not metas:
             cleaned["h1"] = best
+            for name in _META_TITLES:
+                if name in raw and _affix_rest(raw[name], best):
+                    cleaned[name] = best
+            kicked = [t for n, t in cleaned.items() if n != "h1" and best.endswith(t) and _affix_rest(best, t)]
+            if kicked:
+                cleaned["h1"] = kicked[0]  # "Section - Headline" / "Kicker: Headline" shown over the declared headline
     return cleaned
 
 
-def vote_title(candidates: dict[str, str]) -> str | None:
+def vote_title(candidates: dict[str, str], article: bool = False) -> str | None:
     """The headline most title sources agree on, each source weighted (TITLE_SOURCE_WEIGHT).
 
     Meta titles often carry the site name, and sites show an SEO variant in
     one place and the headline in another; the value most sources give,
-    site names stripped, is the one datasets call the title.
+    site names stripped, is the one datasets call the title (curly and
+    straight quotes voting as one, spelled as most of its votes spell it). A page
+    that declares neither a JSON-LD headline nor og:type article (a blog or
+    company page, not a news CMS) has only its SEO title besides its <h1>, so
+    the <h1> carries the JSON-LD headline's votes too. (On news pages the
+    og:title is as often the headline datasets keep as the <h1>: Fundus.)
     """
+    weight = dict(TITLE_SOURCE_WEIGHT)
+    if "jsonld" not in candidates and not article:
+        weight["h1"] += weight["jsonld"]
     votes: dict[str, list[str]] = {}
-    for name, text in candidates.items():
-        votes.setdefault(text, []).append(name)
+    for name in sorted(candidates, key=TITLE_SOURCE_ORDER.index):
+        votes.setdefault(candidates[name].translate(_TYPOGRAPHIC_QUOTES), []).append(name)
     if not votes:
         return None
-    rank = {name: i for i, name in enumerate(TITLE_SOURCE_ORDER)}
-    return max(votes, key=lambda t: (sum(TITLE_SOURCE_WEIGHT[n] for n in votes[t]), -min(rank[n] for n in votes[t])))
+    best = max(votes.values(), key=lambda names: (sum(weight[n] for n in names), -TITLE_SOURCE_ORDER.index(names[0])))
+    spellings: dict[str, float] = {}
+    for name in best:
+        spellings[candidates[name]] = spellings.get(candidates[name], 0.0) + weight[name]
+    return max(spellings, key=spellings.__getitem__)  # ties: the most trusted source's spelling (first inserted)
 
 
 def _split_tags(raw: str) -> list[str]:
