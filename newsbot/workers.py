@@ -118,6 +118,7 @@ class PageExtractor:
             )
         sites = sites_in(settings.get("NEWSBOT_SITES_DIR"))  # the crawl's own, for the spider's ``source`` names
         extractor = cls(crawler.stats, templates_of(crawler), sites, workers)
+        crawler.stats.set_value("newsbot/extract_workers", workers)
         crawler.signals.connect(extractor.close, signal=signals.spider_closed)
         return extractor
 
