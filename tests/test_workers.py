@@ -15,9 +15,11 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 from test_crawl import FAST, NEWSBOT, Crawl, run, site_path
 
-from newsbot.extraction import TemplateStore, extract, learn
+from newsbot.extraction import TemplateStore, core, extract, learn
+from newsbot.extraction.decode import decode_html
 from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
 from newsbot.items import Page
+from newsbot.pipelines import ExtractPipeline
 from newsbot.spiders.news import NewsSpider
 from newsbot.workers import PageExtractor, read_page, worker_count
 
@@ -62,13 +64,22 @@ def page(path: str = ARTICLE, body: bytes | None = None) -> Page:
     return Page(url=url, requested_url=url, status=200, headers={"content-type": "text/html"}, body=raw)
 
 
-def test_read_page_learns_from_the_parse_it_extracts_from(tmp_path: Path) -> None:
-    learned, expected = TemplateStore(tmp_path), TemplateStore(tmp_path / "other")
-    record, lesson = read_page(page(), learn=True)
-    assert lesson is not None and lesson.into(learned)
-    learn(page().body, page().url, expected, page().headers)
-    assert learned.pages("news.example") == expected.pages("news.example") == 1
-    assert record.body == extract(page().body, page().url, page().headers).body
+def test_a_crawl_decodes_and_parses_a_page_once_to_extract_and_learn_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = sorted(TEMPLATE_SITE.glob("*.html"))
+    by_lessons, by_learn = TemplateStore(tmp_path / "lessons"), TemplateStore(tmp_path / "learn")
+    decoded = []
+    monkeypatch.setattr(core, "decode_html", lambda *args: decoded.append(args) or decode_html(*args))
+    for path in pages:
+        record, lesson = read_page(page(path.name, path.read_bytes()), learn=True)
+        assert lesson is not None and lesson.into(by_lessons)
+        assert record.body == extract(path.read_bytes(), f"http://news.example/{path.name}", {"content-type": "text/html"}).body
+    assert len(decoded) == len(pages) * 2  # read_page once a page, the plain extract above once
+    for path in pages:
+        learn(path.read_bytes(), f"http://news.example/{path.name}", by_learn)
+    # The lessons teach what learn() teaches: the same boilerplate.
+    assert by_lessons.boilerplate("news.example") == by_learn.boilerplate("news.example") != frozenset()
 
 
 def extractor(workers: int) -> PageExtractor:
@@ -77,24 +88,26 @@ def extractor(workers: int) -> PageExtractor:
 
 def test_an_exception_in_a_worker_is_a_counted_per_page_error(caplog: pytest.LogCaptureFixture) -> None:
     pool = extractor(1)
+    pipeline = ExtractPipeline(pool.stats, pool, respect_reservations=False)  # (the worker is what is tested)
     broken = page("broken.html", body="not bytes")  # type: ignore[arg-type]  # what a buggy middleware might hand on
 
     async def both() -> tuple[BaseException | None, str]:
         try:
-            await pool.record(broken)
+            await pipeline.process_item(broken)
         except DropItem as err:
             failure: BaseException | None = err
         else:
             failure = None
-        return failure, (await pool.record(page())).title or ""
+        return failure, (await pipeline.process_item(page())).title or ""
 
     try:
-        with caplog.at_level(logging.ERROR, logger="newsbot.workers"):
+        with caplog.at_level(logging.WARNING, logger="newsbot"):
             failure, title = asyncio.run(both())
     finally:
         pool.close()
     assert isinstance(failure, DropItem) and "extraction failed" in str(failure)
-    assert pool.stats.get_value("newsbot/errors/extraction_failed") == 1
+    errors = {k: n for k, n in pool.stats.get_stats().items() if k.startswith("newsbot/errors/")}
+    assert sum(errors.values()) == 1, errors
     assert "http://news.example/broken.html" in caplog.text
     assert title  # the worker took the next page as usual
     assert multiprocessing.active_children() == []  # closed: no worker outlives the extractor
