@@ -16,6 +16,8 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,11 +45,25 @@ logger = logging.getLogger(__name__)
 # Spawned, not forked: a worker must not inherit the crawl's sockets, SQLite handles or site locks
 # (a forked child would keep a killed crawl's flock, and the next crawl would be refused).
 _CONTEXT = multiprocessing.get_context("spawn")
+# How often a worker checks that its crawl process is still there.
+PARENT_CHECK_S = 0.5
 
 
 def default_workers() -> int:
     """One worker per core this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _exit_with(crawl: int) -> None:
+    """Worker initializer: when the crawl process dies without closing the pool (``kill -9``), the worker
+    exits too, instead of waiting forever for work that will not come (its queue never reports EOF)."""
+
+    def watch() -> None:
+        while os.getppid() == crawl:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsbot-parent-watch", daemon=True).start()
 
 
 def read_page(
@@ -123,7 +139,9 @@ class PageExtractor:
         return extractor
 
     def _new_pool(self) -> ProcessPoolExecutor | None:
-        return ProcessPoolExecutor(self.workers, mp_context=_CONTEXT) if self.workers else None
+        if not self.workers:
+            return None
+        return ProcessPoolExecutor(self.workers, mp_context=_CONTEXT, initializer=_exit_with, initargs=(os.getpid(),))
 
     async def record(self, page: Page) -> Article:
         """The page's record, extracted with its site's template as learned so far; then the page is learned."""

@@ -7,6 +7,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,48 @@ def test_a_dead_worker_fails_its_page_and_a_new_pool_takes_the_next() -> None:
 def test_a_bad_worker_count_is_a_clear_error(value: str) -> None:
     with pytest.raises(ValueError, match="NEWSBOT_EXTRACT_WORKERS"):
         worker_count(value)
+
+
+def children(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (zombies aside), from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, ppid = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except OSError:
+            continue
+        if int(ppid) == pid and state != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_of_a_killed_crawl_exit(tmp_path: Path) -> None:
+    """``kill -9`` leaves the pool unclosed: its workers must not wait for work forever."""
+    with serve(FIXTURE_SITE) as server:
+        # Slow batch commits keep the crawl (and its pool) alive long enough to aim at.
+        command = [str(NEWSBOT), "crawl", f"{server.base_url}/index.html", "--output", str(tmp_path / "out"),
+                   "--state", str(tmp_path / "state"), "-s", "NEWSBOT_EXTRACT_WORKERS=2", "-s", "NEWSBOT_BATCH_SIZE=2",
+                   "-s", "NEWSBOT_COMMIT_DELAY=1", *FAST]  # fmt: skip
+        crawl = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while len(workers := children(crawl.pid)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert len(workers) >= 2, "the crawl started no workers"
+        finally:
+            crawl.kill()
+            crawl.wait()
+    deadline = time.monotonic() + 10
+    while {pid for pid in workers if _running(pid)} and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = {pid for pid in workers if _running(pid)}
+    for pid in left:  # (so a failure leaves nothing running)
+        os.kill(pid, signal.SIGKILL)
+    assert left == set()
