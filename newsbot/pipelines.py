@@ -7,7 +7,6 @@ is every page an exception stopped (``newsbot/failed_pages``; ``item_error``, ``
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,13 +21,13 @@ from twisted.python.failure import Failure
 
 from .checks import describe
 from .exporters import BatchNotWritten, BatchWriter, run_summary_path, write_json
-from .extraction import Article, ExtractionError, TemplateStore, extract
+from .extraction import Article, ExtractionError, TemplateStore
 from .extraction.urls import url_id
 from .items import Page
 from .policy import reservation_reason
-from .sites import SiteConfig, sites_in
+from .sites import SiteConfig
 from .state.crawl import LOCKED, CrawlState
-from .state.templates import templates_of
+from .workers import PageExtractor, read_page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -65,34 +64,26 @@ class ExtractPipeline:
     A page whose publisher reserved it (robots noindex/noarchive/noai, TDM-Reservation; see
     :mod:`newsbot.policy`) is dropped with that reason first, unless NEWSBOT_RESPECT_ROBOTS_META is off.
 
-    Extraction is CPU-bound and runs in the reactor thread: simple, and fast enough at
-    one site's politeness rate; move it to a process pool if crawls ever get CPU-bound.
+    Extraction is CPU-bound: with NEWSBOT_EXTRACT_WORKERS > 0 it runs in a pool of worker
+    processes while the reactor keeps fetching (:mod:`newsbot.workers`).
     """
 
-    def __init__(
-        self,
-        stats: StatsCollector,
-        respect_reservations: bool = True,
-        templates: TemplateStore | None = None,
-        sites: Mapping[str, SiteConfig] | None = None,
-    ) -> None:
+    def __init__(self, stats: StatsCollector, extractor: PageExtractor, respect_reservations: bool = True) -> None:
         self.stats = stats
+        self.extractor = extractor
         self.respect_reservations = respect_reservations
-        self.templates = templates
-        self.sites = sites or {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        settings = crawler.settings
-        sites = sites_in(settings.get("NEWSBOT_SITES_DIR"))  # the crawl's own, for the spider's ``source`` names
-        return cls(crawler.stats, settings.getbool("NEWSBOT_RESPECT_ROBOTS_META"), templates_of(crawler), sites)
+        extractor = PageExtractor.from_crawler(crawler)
+        return cls(crawler.stats, extractor, crawler.settings.getbool("NEWSBOT_RESPECT_ROBOTS_META"))
 
-    def process_item(self, item: Page) -> Article:
+    async def process_item(self, item: Page) -> Article:
         page = ItemAdapter(item)
         if self.respect_reservations and (reason := reservation_reason(page["headers"], page["body"])):
             raise drop_item(self.stats, reason)
         try:
-            return page_record(item, self.templates, self.sites)
+            return await self.extractor.record(item)
         except ExtractionError as err:
             self.stats.inc_value("newsbot/errors/extraction")
             logger.warning("Skipped %s: %s", page["url"], err)
@@ -102,19 +93,8 @@ class ExtractPipeline:
 def page_record(
     page: Page, templates: TemplateStore | None = None, sites: Mapping[str, SiteConfig] | None = None
 ) -> Article:
-    """A fetched page as its record: the core's article with the page's site hints, plus the
-    fetch fields and the site config's name (and its language when the page gave none away).
-    The one way a crawl and ``reextract`` make records."""
-    config = (sites or {}).get(page.source or "")
-    article = extract(page.body, page.url, page.headers, templates=templates, hints=config.hints if config else None)
-    return dataclasses.replace(
-        article,
-        requested_url=page.requested_url,
-        fetched_at=page.fetched_at,
-        http_status=page.status,
-        source=page.source,
-        language=article.language or (config.language if config else None),
-    )
+    """A fetched page as its record, with its site config from ``sites`` (see :func:`~newsbot.workers.read_page`)."""
+    return read_page(page, templates, (sites or {}).get(page.source or ""))[0]
 
 
 def drop_item(stats: StatsCollector, reason: str) -> DropItem:

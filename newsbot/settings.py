@@ -6,6 +6,7 @@ import os
 
 from newsbot import __version__
 from newsbot.sites import SITES_DIR, download_slots, shipped_sites
+from newsbot.workers import default_workers
 
 # The project's name in Scrapy's logs and stats
 BOT_NAME = "newsbot"
@@ -99,6 +100,9 @@ NEWSBOT_STATE_DIR = "state"
 NEWSBOT_REVISIT_HOURS = 0.0
 # Learn each site's template (recurring blocks are boilerplate) in the state folder and apply it
 NEWSBOT_TEMPLATES = True
+# Processes that extract pages while the reactor keeps fetching, so a crawl uses every core (newsbot.workers);
+# 0 = extract in the reactor thread
+NEWSBOT_EXTRACT_WORKERS = default_workers()
 # The same story under several URLs or sites: "mark" sets duplicate_of (no article lost silently),
 # "drop" exports only the first seen, "off" turns the check off
 NEWSBOT_NEAR_DUPLICATES = "mark"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from pathlib import Path
@@ -44,7 +45,8 @@ def make_crawler(tmp_path: Path, **settings: object) -> Crawler:
 
 @pytest.fixture
 def crawler(tmp_path: Path) -> Crawler:
-    return make_crawler(tmp_path, NEWSBOT_BATCH_SIZE=2)
+    """Extraction in this thread: tests/test_workers.py runs the pool."""
+    return make_crawler(tmp_path, NEWSBOT_BATCH_SIZE=2, NEWSBOT_EXTRACT_WORKERS=0)
 
 
 def page(url: str = "https://news.example/a/harbour", body: bytes = ARTICLE_HTML) -> Page:
@@ -74,7 +76,7 @@ def article(n: int = 1, **fields: object) -> Article:
 
 
 def test_extract_sets_the_fetch_fields_and_nothing_else(crawler) -> None:
-    result = ExtractPipeline.from_crawler(crawler).process_item(page())
+    result = asyncio.run(ExtractPipeline.from_crawler(crawler).process_item(page()))
     assert isinstance(result, Article)
     assert (result.requested_url, result.fetched_at, result.http_status) == (
         "https://news.example/a/harbour?from=home",
@@ -89,7 +91,7 @@ def test_extract_sets_the_fetch_fields_and_nothing_else(crawler) -> None:
 @pytest.mark.parametrize("body", [b"", b"   \n"])
 def test_extraction_error_is_a_counted_skip(crawler, body: bytes) -> None:
     with pytest.raises(DropItem):
-        ExtractPipeline.from_crawler(crawler).process_item(page(body=body))
+        asyncio.run(ExtractPipeline.from_crawler(crawler).process_item(page(body=body)))
     assert crawler.stats.get_value("newsbot/errors/extraction") == 1
 
 
@@ -135,7 +137,7 @@ def test_dedup_by_id_url_variant_and_canonical(crawler) -> None:
 
 def test_extract_copies_the_site_config_name_into_source(crawler) -> None:
     item = dataclasses.replace(page(), source="steppe-herald")
-    assert ExtractPipeline.from_crawler(crawler).process_item(item).source == "steppe-herald"
+    assert asyncio.run(ExtractPipeline.from_crawler(crawler).process_item(item)).source == "steppe-herald"
 
 
 def exported_lines(export: ExportPipeline) -> list[dict]:

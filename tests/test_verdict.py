@@ -42,7 +42,7 @@ NONE = PageSignals()
 def verdict(blocks: list[Block], links: LinkTexts, types: set[str], published: str | None, url: str | None,
             signals: PageSignals = NONE, authors: list[str] | None = None) -> str | None:
     """The verdict with the metadata fields it reads."""
-    meta = Metadata(types=types, published=published, authors=authors or [])
+    meta = Metadata(types=types, published=published, dated=published is not None, authors=authors or [])
     return article_verdict(blocks, links, meta, signals, url)
 
 

@@ -1,9 +1,21 @@
 """The extraction core: bytes + URL in, an :class:`Article` out. No Scrapy imports here."""
 
-from .core import Trace, extract, learn
+from .core import Trace, extract, extract_and_learn, learn
 from .hints import Hints
 from .page import ExtractionError
 from .record import Article, Block
-from .templates import TemplateStore
+from .templates import Lesson, TemplateSnapshot, TemplateStore
 
-__all__ = ["Article", "Block", "ExtractionError", "Hints", "TemplateStore", "Trace", "extract", "learn"]
+__all__ = [
+    "Article",
+    "Block",
+    "ExtractionError",
+    "Hints",
+    "Lesson",
+    "TemplateSnapshot",
+    "TemplateStore",
+    "Trace",
+    "extract",
+    "extract_and_learn",
+    "learn",
+]

@@ -21,7 +21,7 @@ from .page import ExtractionError, Page, parse_fragment, parse_html
 from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
-from .templates import TemplateStore, template_blocks
+from .templates import Lesson, Templates, TemplateStore, template_blocks
 from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict, page_signals
 
@@ -116,12 +116,16 @@ def _core_boundary(entry: _Entry) -> _Entry:
     return cast(_Entry, guarded)
 
 
+def _lesson(parsed: _Parsed) -> Lesson:
+    """What the page teaches its site's template; read before anything cleans the tree."""
+    return Lesson(parsed.site, parsed.id, frozenset(b.signature for b in template_blocks(parsed.page.tree)))
+
+
 @_core_boundary
 def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str, str] | None = None) -> bool:
     """Count one page's blocks into its site's template; False when nothing was learned
     (a URL the store already counted, or a page with no site)."""
-    parsed = _parse(body, url, headers)
-    return templates.learn(parsed.site, parsed.id, (b.signature for b in template_blocks(parsed.page.tree)))
+    return _lesson(_parse(body, url, headers)).into(templates)
 
 
 # Verdicts that mean the page showed no story: a template removal is undone, and the story is
@@ -129,7 +133,7 @@ def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str,
 TEMPLATE_EMPTIED = frozenset({"empty_body", "too_short"})
 
 
-def _remove_template_blocks(parsed: _Parsed, templates: TemplateStore) -> list[Removal]:
+def _remove_template_blocks(parsed: _Parsed, templates: Templates) -> list[Removal]:
     boilerplate = templates.boilerplate(parsed.site)
     removed = []
     for block in list(template_blocks(parsed.page.tree)) if boilerplate else ():
@@ -202,18 +206,51 @@ def extract(
     url: str,
     headers: Mapping[str, str] | None = None,
     *,
-    templates: TemplateStore | None = None,
+    templates: Templates | None = None,
     hints: Hints | None = None,
     trace: Trace | None = None,
 ) -> Article:
     """Turn one fetched page into an article record (fetch fields left empty).
 
-    With ``templates``, blocks the page's site template marks as boilerplate
-    are removed too (learning is :func:`learn`'s job); with ``hints`` (a site
-    config's), the site's content root and drop selectors apply first. Same
-    bytes, URL, headers, hints and template state always give the same record.
+    With ``templates`` (a :class:`TemplateStore`, or a :class:`TemplateSnapshot` of one
+    site's), blocks the page's site template marks as boilerplate are removed too
+    (learning is :func:`learn`'s job); with ``hints`` (a site config's), the site's
+    content root and drop selectors apply first. Same bytes, URL, headers, hints and
+    template state always give the same record.
+    """
+    return _extract(_parse(body, url, headers), body, url, headers, templates, hints, trace)
+
+
+@_core_boundary
+def extract_and_learn(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    templates: Templates | None = None,
+    hints: Hints | None = None,
+) -> tuple[Article, Lesson]:
+    """:func:`extract`, plus the :class:`Lesson` :func:`learn` would teach, from one decode and parse.
+
+    A crawl learns every page it extracts: parsing each page once for both halves the
+    work. The caller teaches the lesson to its store (``lesson.into(store)``), so this
+    runs where the store is not: a worker process needs only the site's boilerplate.
+    The page is extracted with ``templates`` as given, before its own lesson counts.
     """
     parsed = _parse(body, url, headers)
+    lesson = _lesson(parsed)
+    return _extract(parsed, body, url, headers, templates, hints, None), lesson
+
+
+def _extract(
+    parsed: _Parsed,
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None,
+    templates: Templates | None,
+    hints: Hints | None,
+    trace: Trace | None,
+) -> Article:
     page, site, canonical = parsed.page, parsed.site, parsed.canonical
     meta = read_metadata(page)
     signals = page_signals(page)  # (the intact page, like metadata)

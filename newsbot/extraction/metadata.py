@@ -49,6 +49,9 @@ class Metadata:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None
+    dated: bool = False
+    """The page states ``published`` itself (JSON-LD, meta tags, <time>); False for htmldate's guess
+    from the visible text (a copyright year counts there), which is no sign of an article."""
     modified: str | None = None
     language_declared: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -221,7 +224,10 @@ def _credited(page: Page) -> list[str]:
     (an organization too: a page that names no person is credited to its outlet) and its visible-byline
     XPaths, in trafilatura's order."""
     found = examine_meta(page.tree).author
-    found = extract_meta_json(page.tree, Document(author=found if found and " " in found else None)).author
+    try:
+        found = extract_meta_json(page.tree, Document(author=found if found and " " in found else None)).author
+    except RecursionError:  # (trafilatura parses JSON-LD with no depth limit; page.py reads it safely)
+        found = found if found and " " in found else None
     found = found or extract_author(page.tree)
     return [name for name in (found or "").split(";") if name.strip()]
 
@@ -265,7 +271,11 @@ def read_metadata(page: Page) -> Metadata:
     ) or clean_authors(_credited(page), None)
     meta.published = best_date(
         [ld.get("datePublished"), *(page.first_meta(key) for key in PUBLISHED_META), _first_time(page)]
-    ) or normalize_date(find_date(page.tree, url=page.url, extensive_search=True, original_date=True))
+    )
+    meta.dated = meta.published is not None
+    meta.published = meta.published or normalize_date(
+        find_date(page.tree, url=page.url, extensive_search=True, original_date=True)
+    )
     meta.modified = best_date([ld.get("dateModified"), *(page.first_meta(key) for key in MODIFIED_META)])
     meta.language_declared = _language_code(page.tree.get("lang")) or _language_code(
         page.first_meta("content-language", "og:locale", "language")

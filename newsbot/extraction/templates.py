@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from lxml.html import HtmlElement
 
@@ -80,6 +81,36 @@ def template_blocks(tree: HtmlElement) -> Iterator[TemplateBlock]:
             continue
         key = f"{path}\n{_DIGITS.sub('0', fold(text))}"
         yield TemplateBlock(hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest(), el, text)
+
+
+class Templates(Protocol):
+    """What extraction reads from learned templates: a site's boilerplate signatures."""
+
+    def boilerplate(self, site: str | None) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class TemplateSnapshot:
+    """One site's boilerplate as a store had it: read-only and small, so it travels to a worker process."""
+
+    site: str | None
+    signatures: frozenset[str]
+
+    def boilerplate(self, site: str | None) -> frozenset[str]:
+        return self.signatures if site == self.site else frozenset()
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What one page teaches its site's template: the page's block signatures, under its id (each URL counts once)."""
+
+    site: str | None
+    url_id: str
+    signatures: frozenset[str]
+
+    def into(self, store: TemplateStore) -> bool:
+        """Count the page into ``store``; False when nothing was learned (a known URL, no site)."""
+        return store.learn(self.site, self.url_id, self.signatures)
 
 
 def need(pages: int) -> int:
@@ -145,6 +176,10 @@ class TemplateStore:
             )
         if count > MAX_URLS_PER_SITE:
             self._db.execute("DELETE FROM pages WHERE site = ? AND seq <= ?", (site, count - MAX_URLS_PER_SITE))
+
+    def snapshot(self, site: str | None) -> TemplateSnapshot:
+        """The site's boilerplate now, for extraction in another process."""
+        return TemplateSnapshot(site, self.boilerplate(site))
 
     def boilerplate(self, site: str | None) -> frozenset[str]:
         """Signatures the site's template says are boilerplate (empty before MIN_PAGES pages)."""

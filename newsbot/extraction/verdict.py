@@ -232,6 +232,6 @@ def article_verdict(
             return kind
     if not declared and types & NON_ARTICLE_TYPES and chars < 3 * MIN_ARTICLE_CHARS:
         return "not_article_type"
-    if not declared and meta.published is None and not article_like_url(url):
+    if not declared and not meta.dated and not article_like_url(url):
         return "no_article_signals"
     return None

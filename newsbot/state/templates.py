@@ -3,9 +3,11 @@
 The template store (:class:`~newsbot.extraction.TemplateStore`) lives in the
 state folder, beside the article store. A site's template applies from its
 fourth distinct page on, so the first pages of a site the store has not seen
-yet are held in memory until the template is ready, then released through
-the pipelines (extracted with it) exactly once. Whatever is still held when
-the crawl runs dry is released then, with what was learned so far.
+yet are learned here and held in memory until the template is ready, then
+released through the pipelines (extracted with it) exactly once. Whatever is
+still held when the crawl runs dry is released then, with what was learned
+so far. Once a site's template is ready, its pages are learned where they are
+extracted (:mod:`newsbot.workers`), from the same parse.
 """
 
 from __future__ import annotations
@@ -66,10 +68,16 @@ class TemplateHoldMiddleware:
         return cls(crawler, templates)
 
     def _sort(self, obj: Any) -> list[Any]:
-        """What goes on now: the object itself, the site's held pages with it, or nothing yet."""
+        """What goes on now: the object itself, the site's held pages with it, or nothing yet.
+
+        A page of a site whose template is ready goes on unlearned: extraction learns it from
+        the parse it makes anyway (:func:`~newsbot.extraction.extract_and_learn`).
+        """
         if not isinstance(obj, Page):
             return [obj]
         site = site_of(obj.url)
+        if site is not None and site not in self.held and self.templates.pages(site) >= MIN_PAGES:
+            return [obj]
         try:
             learn(obj.body, obj.url, self.templates, obj.headers)
         except ExtractionError:
