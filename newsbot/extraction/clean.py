@@ -477,7 +477,7 @@ _PREFIX_CHARS = 8
 _MAX_FOLD_SHRINK = 4
 
 
-def _shows_more_than(el: HtmlElement, limit: int) -> bool:
+def shows_more_than(el: HtmlElement, limit: int) -> bool:
     """Whether ``el`` shows more than ``limit`` characters (edge white space aside), reading no further."""
     shown = 0
     for text in el.itertext():
@@ -498,7 +498,7 @@ def count_shown(tree: HtmlElement, text: str) -> int:
 
     def folded(box: HtmlElement) -> str | None:
         if box not in folded_texts:
-            folded_texts[box] = None if _shows_more_than(box, limit) else fold(text_of(box))
+            folded_texts[box] = None if shows_more_than(box, limit) else fold(text_of(box))
         return folded_texts[box]
 
     body = tree.find("body")
