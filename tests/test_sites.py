@@ -129,7 +129,7 @@ def test_site_against_its_saved_pages(name: str, corpus_pages: dict[str, list[Pa
         assert hinted.is_article or not plain.is_article, page.key
 
 
-@pytest.mark.parametrize("name", ["elpais", "lemonde"])
+@pytest.mark.parametrize("name", ["elpais", "lemonde", "theindependent"])
 def test_hints_help_where_the_generic_rules_leave_boilerplate(name: str, corpus_pages: dict[str, list[Page]]) -> None:
     """The shipped hints are not decoration: on these pages they strictly improve the body."""
     page = corpus_pages[name][0]
