@@ -2,8 +2,9 @@
 
 A hint is data: CSS selectors for the article's container and for boilerplate
 the generic rules miss, and regular expressions for the site's own boilerplate
-wording, which is no general pattern (one publisher's dialog or promo line). A root selector that matches nothing is skipped:
-templates change, and the whole page beats no page.
+wording, which is no general pattern (one publisher's dialog or promo line).
+A root selector that matches nothing is skipped: templates change, and the
+whole page beats no page.
 """
 
 from __future__ import annotations
@@ -56,10 +57,12 @@ def _drop_text(body: HtmlElement, patterns: tuple[str, ...]) -> None:
     Innermost, so the match takes its own paragraph and never the story beside it.
     """
     regex, limit = _text_regex(patterns), load_patterns("promos")["max_chars"]
-    found = [el for el in body.iterdescendants() if isinstance(el.tag, str) and not shows_more_than(el, limit) and regex.search(text_of(el))]
-    enclosing = {id(a) for el in found for a in el.iterancestors()}
+    found = [
+        el for el in body.iterdescendants() if isinstance(el.tag, str) and not shows_more_than(el, limit) and regex.search(text_of(el))
+    ]
+    enclosing = {a for el in found for a in el.iterancestors()}
     for el in found:
-        if id(el) not in enclosing:
+        if el not in enclosing:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
 
 
