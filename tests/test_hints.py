@@ -6,6 +6,7 @@ import lxml.html
 
 from newsbot.extraction import Hints, extract
 from newsbot.extraction.hints import apply_hints
+from newsbot.extraction.patterns import load_patterns
 
 PAGE = """<!DOCTYPE html><html><head><title>Harbour reopens</title></head><body>
 stray body text
@@ -59,3 +60,24 @@ def test_structured_metadata_survives_the_content_root() -> None:
     article = extract(PAGE.encode(), "https://news.example/world/harbour", hints=Hints(content_root=("article.story",)))
     assert article.authors == ["Jane Doe"]
     assert "Most read" not in article.body and "Fishing boats returned in the morning." in article.body
+
+
+def test_drop_text_removes_the_short_block_of_the_sites_own_wording_and_nothing_around_it() -> None:
+    # "Subscribe to our newsletter" is no general pattern's in this test: the site file names it
+    text = text_after(Hints(drop_text=(r"^subscribe to our newsletter$", r"ferry prices")))
+    assert "Subscribe" not in text and "Read also" not in text
+    assert "after the promo" in text  # the tail belongs to the parent
+    assert "The harbour reopened on Tuesday" in text and "Fishing boats returned" in text  # the story beside it stays
+
+
+def test_drop_text_leaves_story_length_text_that_holds_the_words() -> None:
+    sentence = (
+        "The harbour master said residents who subscribe to our newsletter of port notices will hear first, "
+        "and that the ferry timetable for the whole summer would be published in the town hall next week, "
+        "after the council has agreed on the new fares."
+    )
+    assert len(sentence) > load_patterns("promos")["max_chars"]
+    page = f"<html><body><article><p>{sentence}</p></article></body></html>"
+    tree = lxml.html.document_fromstring(page)
+    apply_hints(tree, Hints(drop_text=("subscribe to our newsletter",)))
+    assert sentence in tree.find("body").text_content()

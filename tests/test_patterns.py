@@ -15,12 +15,14 @@ import pytest
 from lxml.html import HtmlElement
 
 from newsbot.extraction.blocks import (
+    is_breadcrumb,
     is_byline,
     is_caption,
     is_consent,
     is_credit_line,
     is_promo,
     is_social_embed,
+    line_kind,
     site_names,
 )
 from newsbot.extraction.clean import clean_tree, text_of
@@ -28,10 +30,11 @@ from newsbot.extraction.patterns import PATTERN_DIR, load_patterns
 from newsbot.extraction.structure import split_double_breaks
 
 # Tables whose entries are regular expressions (the rest are literal words and phrases).
-REGEX_TABLES = {"promos", "credits", "social_embeds"}
+REGEX_TABLES = {"promos", "credits", "social_embeds", "copyright", "editors", "photo_credits"}
 # Every table and where its behaviour is tested; a new table without a test fails the suite.
 TESTED_TABLES = {
     "share_labels", "read_also", "promos", "widgets", "sources", "summaries", "credits", "consent", "bylines", "social_embeds", "captions",
+    "copyright", "editors", "photo_credits", "polls", "breadcrumbs",
     "tracking_params",  # tests/test_urls.py
     "page_kinds", "url_shapes",  # tests/test_verdict.py (url_shapes also tests/test_discovery.py)
 }
@@ -341,8 +344,6 @@ def test_a_summary_heading_over_story_paragraphs_stays() -> None:
         "تابعونا على تويتر",
         "This is a breaking news story - more to follow Join our commenting forum",
         "2 Wochen kostenlos testen",
-        "Folgst du schon 20 Minuten auf Whatsapp?",
-        "Tu suscripción se está usando en otro dispositivo",
         "Get the latest news from example.com in your inbox.",
         "We independently select everything we recommend. Buying through us may earn us a commission.",
         "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns bitte mit einer Spende.",
@@ -350,27 +351,20 @@ def test_a_summary_heading_over_story_paragraphs_stays() -> None:
         "Fehler gefunden? Jetzt melden.",
         "Spotted an error? Let us know.",
         "Soutenez notre journalisme indépendant",
-        "기사 URL이 복사되었습니다",
         "Do you have a story to tell? Email: news@example.com",
         "End of Article",
         "Article content",
         "Join thought-provoking conversations, follow other readers and see their replies",
         "Abonniere den Whatsapp-Kanal von 20 Minuten und du bekommst regelmässig News",
-        "Testen Sie für zwei Wochen die gedruckte Zeitung.",
         "3 Minuten Lesezeit",
         "5 min read",
         "This is a breaking news story - more to follow",
         "カテゴリーをフォローする",
         "Esta funcionalidad es sólo para suscriptores",
         "Advertisement 1Story continues belowThis advertisement has not loaded yet, but your article continues below.",
-        "If you continue reading on this device, you will be signed out on the other one.",
-        "Si continúas leyendo en este dispositivo, se cerrará tu sesión en el otro.",
-        "Wenn Sie auf diesem Gerät weiterlesen, endet die Sitzung auf dem anderen.",
-        "Si vous continuez à lire sur cet appareil, la lecture s'arrêtera sur l'autre.",
-        "Se continui a leggere su questo dispositivo, la lettura si interrompe sull'altro.",
-        "Se continuar a ler neste dispositivo, a leitura para no outro.",
-        "Do you want to share your account? Switch to a family plan.",
         "Seen flooding on your street? Get in touch at newsdesk@example.com",
+        "Sign up for our daily briefing. You can unsubscribe at any time.",
+        "Our members get offers from us and our partners. You can check out at any time. Read our Privacy Policy",
         "Sie haben Hinweise zu dem Fall? Melden Sie sich vertraulich über Signal.",
         "Vous avez été témoin ? Écrivez-nous à redaction@example.fr",
     ],
@@ -399,6 +393,8 @@ def test_story_text_mentioning_telegram_is_no_promo() -> None:
     assert not is_promo("The minister announced his resignation in a Telegram post on Sunday evening.")
     assert not is_promo("The scam emails sat in your inbox looking like notices from the bank.")
     assert not is_promo("The witness kept sharing his account of the night with reporters.")
+    assert not is_promo("The hotel manager said guests can check out at any time, but breakfast ends at ten.")
+    assert not is_promo("Yes, you can unsubscribe at any time! The cancellation takes effect at the end of the billing period.")
     assert not is_promo("The mayor said residents should get in touch with the council before the works start.")
     long = (
         "Several hours before the announcement, the ministry told journalists to subscribe to our newsletter page "
@@ -415,9 +411,7 @@ def test_story_text_mentioning_telegram_is_no_promo() -> None:
 def test_credit_lines() -> None:
     names = site_names("Tengrinews.kz", "en.tengrinews.kz")
     assert is_credit_line("Source: Reuters", names)
-    assert is_credit_line("Фото: Иван Петров", names)
     assert is_credit_line("Источник : ТАСС", names)
-    assert is_credit_line("© 2024 All rights reserved", names)
     assert is_credit_line("Tengrinews", names)  # the site's brand label alone
     assert is_credit_line("Tengrinews.kz", names)
     assert is_credit_line("Com informações da Agência Brasil", names)
@@ -443,7 +437,7 @@ def test_credit_lines() -> None:
 def test_consent_prompts() -> None:
     assert is_consent("We use cookies to improve your experience. Accept all")
     assert is_consent("Wir verwenden Cookies. Akzeptieren")
-    assert is_consent("Externer Inhalt: Ein Klick für mehr Informationen")
+    assert is_consent("Externer Inhalt: Hier klicken, um den Inhalt zu laden")
     assert is_consent("Usamos cookies para melhorar sua experiência. Ao continuar navegando, você concorda com a nossa Política de Privacidade.")
     assert is_consent("Utilizamos cookies propias y de terceros para analizar el tráfico.")
     assert not is_consent("The bakery sold cookies at the village fair.")
@@ -563,3 +557,247 @@ def test_a_summary_heading_over_short_paragraphs_is_no_list_box() -> None:
 
 def test_consent_word_and_a_cookie_word_make_a_prompt() -> None:
     assert is_consent("I consent to cookies")
+
+
+# --- the noise classes kept as data in at least fifteen languages each --------------------------------
+
+# A table's languages are its keys; "any" holds language-free patterns ("© 2024").
+MIN_LANGUAGES = 15
+
+
+@pytest.mark.parametrize(("table", "key"), [
+    ("copyright", "patterns"), ("editors", "patterns"), ("photo_credits", "patterns"), ("polls", "headings"),
+    ("breadcrumbs", "headings"), ("read_also", "markers"), ("promos", "patterns"),
+])
+def test_each_noise_class_covers_fifteen_languages(table: str, key: str) -> None:
+    assert len(set(load_patterns(table)[key]) - {"any"}) >= MIN_LANGUAGES
+
+
+# (text, the rule that takes it) in many languages and scripts
+NOTICE_LINES = [
+    ("© 2024 Reuters", "copyright"),
+    ("Copyright 2024 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.", "copyright"),
+    ("Все права защищены. Перепечатка без разрешения запрещена.", "copyright"),
+    ("Барлық құқықтар қорғалған", "copyright"),
+    ("Barcha huquqlar himoyalangan", "copyright"),
+    ("Nachdruck nur mit Genehmigung des Verlags", "copyright"),
+    ("Reproduction interdite", "copyright"),
+    ("Riproduzione riservata", "copyright"),
+    ("Tüm hakları saklıdır. İzinsiz kullanılamaz.", "copyright"),
+    ("جميع الحقوق محفوظة", "copyright"),
+    ("सर्वाधिकार सुरक्षित", "copyright"),
+    ("未经授权，不得转载", "copyright"),
+    ("記事・写真の無断転載を禁じます", "copyright"),
+    ("<저작권자 ⓒ 한국일보, 무단 전재 및 재배포 금지>", "copyright"),
+    ("Wszelkie prawa zastrzeżone", "copyright"),
+    ("责任编辑：王伟", "editor_line"),
+    ("（責任編輯：李明）", "editor_line"),
+    ("Ответственный редактор: Иван Петров", "editor_line"),
+    ("Жауапты редактор: Асқар Нұрланов", "editor_line"),
+    ("V.i.S.d.P.: Erika Musterfrau", "editor_line"),
+    ("Editor responsable: Ana García", "editor_line"),
+    ("Sorumlu Yazı İşleri Müdürü: Ali Yılmaz", "editor_line"),
+    ("Redaktor prowadzący: Jan Kowalski", "editor_line"),
+    ("संपादन: राहुल शर्मा", "editor_line"),
+    ("Editing: Jane Doe", "editor_line"),
+    ("Фото: ТАСС", "photo_credit"),
+    ("FILE PHOTO: The logo of the company is seen at its headquarters", "photo_credit"),
+    ("AP Photo/Evan Vucci", "photo_credit"),
+    ("Archivbild: dpa", "photo_credit"),
+    ("Symbolbild", "photo_credit"),
+    ("Photo d'archives AFP", "photo_credit"),
+    ("Foto de archivo", "photo_credit"),
+    ("Arşiv fotoğrafı", "photo_credit"),
+    ("صورة أرشيفية", "photo_credit"),
+    ("फाइल फोटो", "photo_credit"),
+    ("资料图", "photo_credit"),
+    ("写真：共同", "photo_credit"),
+    ("사진=연합뉴스", "photo_credit"),
+    ("Fot. PAP/Radek Pietruszka", "photo_credit"),
+    ("Surat: Kun.uz", "photo_credit"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), NOTICE_LINES)
+def test_notice_lines_in_many_languages(text: str, rule: str) -> None:
+    assert line_kind(text) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The band's copyright dispute with the label went to court on Monday, lawyers said.",
+        "Reproduction of the painting was sold for a record price at the auction.",
+        "The editor said the paper would publish a correction on Tuesday.",
+        "Der verantwortliche Redakteur wurde am Montag entlassen, teilte der Verlag mit.",
+        "Photographers gathered outside the court on Monday.",
+        "File photos released by the police show the suspect entering the bank.",
+        "Archivbilder zeigen die Brücke vor dem Einsturz.",
+        "Фотографии с места событий опубликовал губернатор.",
+        "Редактор газеты заявил, что опровержение выйдет во вторник.",
+        "编辑部表示将在周二发布更正。",
+        "写真家の展覧会が東京で始まった。",
+        "The council reserved all rights to appeal the ruling in a higher court.",
+        "Eight garages and their hardware (New Britain, Conn. : Stanley Works, ©1919.)",  # a citation, not a notice
+        "Video: 4K/30p, Full HD 120p for slow motion",  # a camera's specification
+    ],
+)
+def test_story_sentences_with_the_words_are_no_notice(text: str) -> None:
+    assert line_kind(text) is None
+
+
+# --- polls: clean_tree --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ["Umfrage", "Poll", "Опрос", "Sondage", "Encuesta", "Anket", "استطلاع", "アンケート", "投票", "So'rovnoma"])
+def test_a_reader_poll_goes_whole(title: str) -> None:
+    tree = _page(
+        f"<article><p>{STORY}</p><div class='poll'><h3>{title}</h3><p>Should the council repair the bridges first?</p>"
+        "<ul><li><label><input type='radio'>Yes</label></li><li><label><input type='radio'>No</label></li></ul>"
+        f"<button>Vote</button></div><p>{STORY_2}</p></article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["poll"]
+    text = _body_text(tree)
+    assert "repair the bridges first" not in text and title not in text
+    assert STORY in text and STORY_2 in text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<article><p>{STORY}</p><h2>Umfrage</h2><p>{STORY_2}</p></article>",  # a sub-heading over story text
+        "<section><h3>poll</h3><pre>fn poll(self: Pin&lt;&amp;mut Self&gt;) -&gt; Poll</pre><p>Polls the future.</p></section>",  # an API's method
+    ],
+)
+def test_a_poll_heading_without_a_poll_stays(html: str) -> None:
+    tree = _page(html)
+    before = _body_text(tree)
+    assert clean_tree(tree) == []
+    assert _body_text(tree) == before
+
+
+# --- breadcrumbs: clean_tree and is_breadcrumb ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("home", ["Home", "Главная", "Startseite", "Accueil", "Inicio", "Ana Sayfa", "الرئيسية", "首页", "ホーム", "홈", "होम", "Bosh sahifa"])
+def test_a_breadcrumb_trail_above_the_headline_goes(home: str) -> None:
+    tree = _page(
+        f"<article><nav><ol><li><a href='/'>{home}</a></li><li><a href='/news'>News</a></li><li><a href='/news/world'>World</a></li></ol></nav>"
+        f"<h1>Budget approved</h1><p>{STORY}</p><p>{STORY_2}</p></article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["breadcrumb"]
+    text = _body_text(tree)
+    assert home not in text and "World" not in text
+    assert text.startswith("Budget approved") and STORY in text
+
+
+def test_a_home_link_inside_a_sentence_stays() -> None:
+    sentence = "The mayor posted the plan on the council's <a href='/'>home</a> page and <a href='/news'>news</a> site."
+    tree = _page(f"<article><p>{STORY}</p><p>{sentence}</p></article>")
+    assert clean_tree(tree) == []
+    assert "posted the plan on the council's home page and news site." in _body_text(tree)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Home › News › World", True),
+        ("Главная / Новости / Политика", True),
+        ("Startseite | Politik | Ausland", True),
+        ("Politik › Ausland", True),
+        ("首页 > 国际", True),
+        ("Before / After", False),
+        ("Home is where the heart is / she said, and the crowd cheered.", False),
+        ("The score was 3 > 2 in the end.", False),
+        ("setAge(a => a + 1);", False),
+        ("</div>", False),
+        ("Scrambled eggs → tofu scramble", False),
+        ("«Le Monde» annonce", False),
+    ],
+)
+def test_breadcrumb_lines(text: str, expected: bool) -> None:
+    assert is_breadcrumb(text) is expected
+
+
+# --- read_also in more languages and scripts --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["Sondai-aq oqyñyz:", "Shuningdek o'qing:", "Шунингдек ўқинг:", "Bunlar da ilginizi çekebilir", "相关报道", "あわせて読みたい", "यह भी पढ़ें:", "اقرأ المزيد", "Baca juga:", "Xem thêm:"],
+)
+def test_read_also_markers_in_more_scripts(marker: str) -> None:
+    tree = _page(
+        f"<div id='story'><p>{STORY}</p><div><strong>{marker}</strong> <a href='/other'>Storm closes the northern mountain pass for a week</a></div>"
+        f"<p>{STORY_2}</p></div>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["read_also"]
+    assert "northern mountain pass" not in _body_text(tree) and STORY_2 in _body_text(tree)
+
+
+# --- subscription and app promos in more languages ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Скачайте наше приложение для iOS и Android",
+        "Оформите подписку, чтобы читать дальше",
+        "Завантажуйте наш застосунок",
+        "Ilovamizni yuklab oling",
+        "Kanalimizga obuna bo'ling",
+        "Téléchargez notre application",
+        "Descarga nuestra app",
+        "Scarica la nostra app",
+        "Baixe o nosso app",
+        "Uygulamamızı indirin",
+        "حمّل تطبيق الجزيرة",
+        "下载客户端，阅读更多",
+        "アプリをダウンロード",
+        "앱 다운로드",
+        "ऐप डाउनलोड करें",
+        "Download de app van de krant",
+        "Pobierz naszą aplikację",
+        "Unduh aplikasi kami",
+        "Tải ứng dụng ngay",
+    ],
+)
+def test_app_and_subscription_promos_in_more_languages(text: str) -> None:
+    assert is_promo(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bank said its customers could check their balance in the new app from Monday.",
+        "Клиенты банка жаловались на сбои в мобильном приложении во вторник.",
+        "Gli abbonati a Netflix sono cresciuti del cinque per cento nel trimestre.",
+        "इन नियमों को फॉलो करें, डॉक्टरों ने कहा।",
+        "新聞を購読する人が減っている。",
+    ],
+)
+def test_story_sentences_about_apps_and_subscribers_are_no_promo(text: str) -> None:
+    assert not is_promo(text)
+
+
+# --- general or site data ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Join our commenting forum",  # The Independent only: newsbot/sites/theindependent.toml
+        "If you continue reading on this device, you will be signed out on the other one.",  # El País's dialog, translated
+        "기사 URL이 복사되었습니다",  # Hankook Ilbo's toast: hankookilbo.toml drops it by selector
+    ],
+)
+def test_one_publishers_wording_is_no_general_pattern(text: str) -> None:
+    assert not is_promo(text)
+
+
+def test_one_publishers_syndication_note_is_no_consent_prompt() -> None:
+    # Stern's note on a partner brand's story held "partnermarke" and "können diesen inhalt" in the consent table
+    assert not is_consent("Capital ist eine Partnermarke des Stern. Sie können diesen Inhalt sehen, weil wir ausgewählte Stücke zur Verfügung stellen.")

@@ -53,6 +53,7 @@ deny = ['/live/']
 [extraction]
 content_root = ["article"]
 drop = ["aside.related", "p:contains('Subscribe')"]
+drop_text = ['^join our reader panel$']
 
 [politeness]
 download_delay = 1.5
@@ -128,7 +129,7 @@ def test_site_against_its_saved_pages(name: str, corpus_pages: dict[str, list[Pa
         assert hinted.is_article or not plain.is_article, page.key
 
 
-@pytest.mark.parametrize("name", ["elpais", "lemonde"])
+@pytest.mark.parametrize("name", ["elpais", "lemonde", "theindependent"])
 def test_hints_help_where_the_generic_rules_leave_boilerplate(name: str, corpus_pages: dict[str, list[Page]]) -> None:
     """The shipped hints are not decoration: on these pages they strictly improve the body."""
     page = corpus_pages[name][0]
@@ -145,6 +146,7 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     assert site.start_points == ("https://feeds.example.net/news.rss", "https://www.news.example/world/")
     assert (site.download_delay, site.concurrency, site.max_depth) == (1.5, 1, 1)
     assert site.hints.content_root == ("article",) and len(site.hints.drop) == 2
+    assert site.hints.drop_text == ("^join our reader panel$",)
     assert site.is_article_url("https://news.example/world/2025/harbour-reopens?utm_source=x") is True
     assert site.is_article_url("https://news.example/world/live/2025/harbour") is False
     assert site.is_article_url("https://news.example/world/") is False
@@ -180,6 +182,7 @@ def test_optional_tables_may_be_left_out(tmp_path: Path) -> None:
         ("allow = ['^/world/\\d{4}/[a-z-]+$']", "allow = ['^/world/(\\d{4}']", "articles.allow[0]: bad regex '^/world/(\\\\d{4}'"),
         ("deny = ['/live/']", "deny = '/live/'", "articles.deny: expected a list"),
         ('"aside.related"', '"aside..related"', "extraction.drop[0]: bad CSS selector 'aside..related'"),
+        ("'^join our reader panel$'", "'^join (our'", "extraction.drop_text[0]: bad regex '^join (our'"),
         ('content_root = ["article"]', "content_root = [42]", "extraction.content_root[0]: expected a non-empty string, got 42"),
         ("download_delay = 1.5", "download_delay = -1", "politeness.download_delay: must be at least 0"),
         ("download_delay = 1.5", 'download_delay = "1.5"', "politeness.download_delay: expected a number"),

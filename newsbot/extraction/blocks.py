@@ -196,6 +196,56 @@ def is_credit_line(text: str, names: set[str]) -> bool:
     return len(text) <= limit and (bool(regex.search(text.lower())) or fold(text) in names)
 
 
+# Tables of short lines attached to a story, each its own kind: a block up to the table's
+# max_chars in which one of its patterns (any language) is found goes.
+LINE_TABLES = {"copyright": "copyright", "editor_line": "editors", "photo_credit": "photo_credits"}
+
+
+@lru_cache(maxsize=None)
+def _line_regex(table: str) -> tuple[re.Pattern[str], int]:
+    data = load_patterns(table)
+    return _alternation(p for ps in data["patterns"].values() for p in ps), data["max_chars"]
+
+
+def line_kind(text: str) -> str | None:
+    """Which of :data:`LINE_TABLES` a short line falls under ("© 2024 Reuters", "责任编辑：王伟", "Archivbild: dpa")."""
+    low = text.lower()
+    for rule, table in LINE_TABLES.items():
+        regex, limit = _line_regex(table)
+        if len(text) <= limit and regex.search(low) is not None:
+            return rule
+    return None
+
+
+# A trail's item is a section's name: a few words.
+MAX_TRAIL_ITEM_WORDS = 4
+
+
+@lru_cache(maxsize=1)
+def _breadcrumb_table() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str], int, int]:
+    data = load_patterns("breadcrumbs")
+    return (
+        frozenset(fold(h) for hs in data["headings"].values() for h in hs),
+        re.compile(rf"\s*[{re.escape(data['separators'])}]\s*"),
+        re.compile(rf"\s[{re.escape(data['trail_separators'])}]\s"),
+        data["max_chars"],
+        data["max_item_chars"],
+    )
+
+
+def is_breadcrumb(text: str) -> bool:
+    """ "Home › News › World", "Главная / Новости": a short trail of section names. It starts at the
+    home page, or its separators are arrows only a trail uses (">", "→" and "=>" are code's and
+    lists' too); no item is a sentence."""
+    homes, separator, arrow, limit, item_limit = _breadcrumb_table()
+    if len(text) > limit or text.rstrip().endswith(_SENTENCE_END):
+        return False
+    items = separator.split(fold(text))
+    if len(items) < 2 or not all(0 < len(i) <= item_limit and len(i.split()) <= MAX_TRAIL_ITEM_WORDS for i in items):
+        return False
+    return items[0] in homes or arrow.search(text) is not None
+
+
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:時]\d{2}(?!\d)")
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
 _DATE = re.compile(
@@ -283,12 +333,16 @@ def _noise_kind(text: str, names: set[str], links: LinkTexts | None) -> str | No
         return "share_bar"
     if is_credit_line(text, names):
         return "credit_line"
+    if (line := line_kind(text)) is not None:
+        return line
     if is_byline(text):
         return "byline"
     if len(text) <= MAX_READ_ALSO_LINE_CHARS and (marker := read_also_marker(text)) is not None and (
         len(text) < 40 or _after_colon(text, marker)
     ):
         return "read_also"
+    if is_breadcrumb(text):
+        return "breadcrumb"
     if is_promo(text):
         return "promo"
     if is_social_embed(text):

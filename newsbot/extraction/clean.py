@@ -291,12 +291,13 @@ def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
     return followers
 
 
-# --- widgets --------------------------------------------------------------------
+# --- headed boxes: widgets, polls -------------------------------------------------
 
 
 @lru_cache(maxsize=None)
 def _box_headings(table: str) -> tuple[frozenset[str], int]:
-    """A table of box titles (widgets, source lists, summaries) and the most text such a box holds."""
+    """A table of box titles (widgets, polls, source lists, summaries, breadcrumbs' home links) and
+    the most text such a box holds."""
     data = load_patterns(table)
     return frozenset(fold(h) for hs in data["headings"].values() for h in hs), data["max_chars"]
 
@@ -317,14 +318,39 @@ def _headed_box(el: HtmlElement, table: str, outside_lists: bool = False) -> Htm
     return _climb(el, lambda p: len(text_of(p)) <= limit and not _has_story_text(p, outside_lists))
 
 
-def _widget_hit(text: str) -> bool:
-    return _box_title_hit(text, "widgets")
+# Tables of box titles whose box is small and holds no story text, with the tags such a box
+# must hold: widgets ("Exchange Rates", "Погода" …) and reader polls ("Umfrage", "Опрос" …),
+# whose answers are form fields (a "poll" heading in an API's docs is a method's name).
+HEADED_BOX_TABLES = {"widget": ("widgets", ()), "poll": ("polls", ("input", "select", "label", "form"))}
 
 
-def _widget_box(el: HtmlElement) -> HtmlElement | None:
-    """A widget title ("Exchange Rates", "Погода" …) and the small block it heads."""
-    box = _headed_box(el, "widgets")
-    return box if box is not el else None  # a bare sub-heading inside a story is not a widget
+def _headed_box_rule(name: str, table: str, needs: tuple[str, ...]) -> Rule:
+    """A box titled with one of ``table``'s headings and the small block it heads, holding one of ``needs``."""
+
+    def box(el: HtmlElement) -> HtmlElement | None:
+        found = _headed_box(el, table)
+        if found is el or (needs and found is not None and next(found.iter(*needs), None) is None):
+            return None  # a bare sub-heading inside a story is no box
+        return found
+
+    return Rule(name, lambda text: _box_title_hit(text, table), box)
+
+
+# --- breadcrumbs ------------------------------------------------------------------------
+
+
+def _breadcrumb_hit(text: str) -> bool:
+    return _box_title_hit(text, "breadcrumbs")
+
+
+def _breadcrumb_box(el: HtmlElement) -> HtmlElement | None:
+    """A link to the home page ("Home", "Главная", "首页" …) heading a short row of links: the
+    breadcrumb trail above the headline (or a menu). A lone home link is no trail."""
+    if el.tag != "a" and next(el.iterancestors("a"), None) is None:
+        return None
+    _, limit = _box_headings("breadcrumbs")
+    box = _climb(el, lambda p: len(text_of(p)) <= limit and link_share(p) >= 0.5 and not _has_story_text(p))
+    return box if sum(1 for a in box.iter("a") if text_of(a)) >= 2 else None
 
 
 # --- list boxes: source lists, summaries -------------------------------------------
@@ -374,7 +400,8 @@ def _cue_matcher() -> Callable[[str], bool]:
     before the (slow, many-branch) anchored regular expression runs.
     """
     labels, _ = _share_vocab()
-    headings = frozenset().union(*(_box_headings(t)[0] for t in ("widgets", *LIST_BOX_TABLES.values())))
+    tables = ("breadcrumbs", *(table for table, _ in HEADED_BOX_TABLES.values()), *LIST_BOX_TABLES.values())
+    headings = frozenset().union(*(_box_headings(t)[0] for t in tables))
     markers = [fold(m) for ms in load_patterns("read_also")["markers"].values() for m in ms]
     prefixes = frozenset(c[:2] for c in (*labels, *headings, *markers))
 
@@ -399,7 +426,8 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("share_bar", _share_hit, _share_box),
     Rule("read_also", _read_also_hit, _read_also_box, _read_also_followers),
-    Rule("widget", _widget_hit, _widget_box),
+    *(_headed_box_rule(name, table, needs) for name, (table, needs) in HEADED_BOX_TABLES.items()),
+    Rule("breadcrumb", _breadcrumb_hit, _breadcrumb_box),
     *(_list_box_rule(name, table) for name, table in LIST_BOX_TABLES.items()),
 )
 
@@ -477,7 +505,7 @@ _PREFIX_CHARS = 8
 _MAX_FOLD_SHRINK = 4
 
 
-def _shows_more_than(el: HtmlElement, limit: int) -> bool:
+def shows_more_than(el: HtmlElement, limit: int) -> bool:
     """Whether ``el`` shows more than ``limit`` characters (edge white space aside), reading no further."""
     shown = 0
     for text in el.itertext():
@@ -498,7 +526,7 @@ def count_shown(tree: HtmlElement, text: str) -> int:
 
     def folded(box: HtmlElement) -> str | None:
         if box not in folded_texts:
-            folded_texts[box] = None if _shows_more_than(box, limit) else fold(text_of(box))
+            folded_texts[box] = None if shows_more_than(box, limit) else fold(text_of(box))
         return folded_texts[box]
 
     body = tree.find("body")

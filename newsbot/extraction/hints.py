@@ -1,17 +1,23 @@
 """Per-site extraction hints (from a site config) applied to the parsed tree, before the generic rules.
 
 A hint is data: CSS selectors for the article's container and for boilerplate
-the generic rules miss. A root selector that matches nothing is skipped:
-templates change, and the whole page beats no page.
+the generic rules miss, and regular expressions for the site's own boilerplate
+wording, which is no general pattern (one publisher's dialog or promo line).
+A root selector that matches nothing is skipped: templates change, and the
+whole page beats no page.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from cssselect import HTMLTranslator
 from lxml.html import HtmlElement
+
+from .clean import shows_more_than, text_of
+from .patterns import load_patterns
 
 
 @dataclass(frozen=True)
@@ -22,9 +28,12 @@ class Hints:
     """CSS selectors; the first that matches is the article's container, the rest of <body> is boilerplate."""
     drop: tuple[str, ...] = ()
     """CSS selectors of boilerplate the generic rules miss."""
+    drop_text: tuple[str, ...] = ()
+    """Regular expressions (case-insensitive) of the site's own boilerplate wording; a short block whose
+    text one of them finds goes, as a general promo pattern's does, but on this site only."""
 
     def __bool__(self) -> bool:
-        return bool(self.content_root or self.drop)
+        return bool(self.content_root or self.drop or self.drop_text)
 
 
 @lru_cache(maxsize=1024)
@@ -35,6 +44,26 @@ def css_to_xpath(css: str) -> str:
     "descendant-or-self::p[contains(., 'Subscribe')]"
     """
     return HTMLTranslator().css_to_xpath(css)
+
+
+@lru_cache(maxsize=256)
+def _text_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _drop_text(body: HtmlElement, patterns: tuple[str, ...]) -> None:
+    """Remove the innermost elements whose short text (at most a promo's length) a pattern finds.
+
+    Innermost, so the match takes its own paragraph and never the story beside it.
+    """
+    regex, limit = _text_regex(patterns), load_patterns("promos")["max_chars"]
+    found = [
+        el for el in body.iterdescendants() if isinstance(el.tag, str) and not shows_more_than(el, limit) and regex.search(text_of(el))
+    ]
+    enclosing = {a for el in found for a in el.iterancestors()}
+    for el in found:
+        if el not in enclosing:
+            el.drop_tree()  # keeps the tail text, which belongs to the parent
 
 
 def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
@@ -56,7 +85,8 @@ def _keep_only(body: HtmlElement, roots: list[HtmlElement]) -> None:
 
 
 def apply_hints(tree: HtmlElement, hints: Hints) -> None:
-    """Cut ``tree`` down in place: keep only the content root in <body>, then drop the boilerplate selectors.
+    """Cut ``tree`` down in place: keep only the content root in <body>, then drop the boilerplate selectors
+    and the blocks of the site's own boilerplate wording.
 
     A root selector that matches nothing is skipped: templates change, and the whole page beats no page.
     """
@@ -71,3 +101,5 @@ def apply_hints(tree: HtmlElement, hints: Hints) -> None:
         for element in _outermost(tree.xpath(css_to_xpath(css))):
             if element.getparent() is not None:  # <html> itself cannot go
                 element.drop_tree()  # keeps the tail text, which belongs to the parent
+    if body is not None and hints.drop_text:
+        _drop_text(body, hints.drop_text)

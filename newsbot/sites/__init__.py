@@ -20,6 +20,8 @@ A site file, every field shown (only ``name``, ``domains``, ``language`` and one
     [extraction]                      # CSS selectors (cssselect; ``:contains('text')`` works), carried
     content_root = ["article"]        # for the core: the first that matches is the article's container
     drop = ["aside.related"]          # boilerplate the generic rules miss
+    drop_text = ['^join our reader panel$']  # regexes (case-insensitive) of the site's own boilerplate
+                                      # wording: a short block whose text one finds goes
 
     [politeness]                      # per host, as Scrapy DOWNLOAD_SLOTS (settings.py reads them)
     download_delay = 1.0              # fixed seconds between requests (AutoThrottle leaves it alone)
@@ -210,7 +212,7 @@ def parse_site(data: Mapping[str, Any], path: Path) -> SiteConfig:
         raise _fail(f"{where}start", "needs at least one feed, sitemap or section URL")
 
     articles = _table(data, "articles", where, ("allow", "deny"))
-    extraction = _table(data, "extraction", where, ("content_root", "drop"))
+    extraction = _table(data, "extraction", where, ("content_root", "drop", "drop_text"))
     politeness = _table(data, "politeness", where, ("download_delay", "concurrency"))
     delay, concurrency, depth = politeness.get("download_delay"), politeness.get("concurrency"), start.get("max_depth")
     return SiteConfig(
@@ -225,6 +227,7 @@ def parse_site(data: Mapping[str, Any], path: Path) -> SiteConfig:
         hints=Hints(
             content_root=_list(extraction.get("content_root", []), f"{where}extraction.content_root", _css),
             drop=_list(extraction.get("drop", []), f"{where}extraction.drop", _css),
+            drop_text=_list(extraction.get("drop_text", []), f"{where}extraction.drop_text", lambda v, w: _regex(v, w).pattern),
         ),
         download_delay=None if delay is None else _number(delay, f"{where}politeness.download_delay", float, 0),
         concurrency=None if concurrency is None else _number(concurrency, f"{where}politeness.concurrency", int, 1),
