@@ -17,8 +17,8 @@ crawl's own default, one per core). Printed:
   system), and the speed-up those allow on the machine's cores when nothing else runs: on a
   shared, loaded machine the measured ratio says as much about the other jobs as about newsbot;
 - RSS of the crawl's processes (the crawl and its workers, summed; sampled every 0.1 s): after
-  the server has served 1,000 pages, after all pages (the last sample before the workers are
-  stopped: every page is extracted by then), peak.
+  the server has served 1,000 pages, after all pages (the last sample with as many processes as
+  then, before the workers are stopped: every page is extracted by then), peak.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def tree_rss_mb(pid: int) -> tuple[float, int]:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        if fields[0] != "Z":  # an exited worker not reaped yet holds no memory: not part of the tree
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
     total, todo, processes = 0, [pid], 0
     while todo:
         current = todo.pop()
@@ -132,15 +133,17 @@ def crawl(base_url: str, root: Path, workers: int | None, served: list[str]) -> 
                "--state", str(root / "state"), *(a for k, v in settings.items() for a in ("-s", f"{k}={v}"))]  # fmt: skip
     began, children_cpu = time.monotonic(), _children_cpu()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    at_checkpoint, last, peak, most = None, 0.0, 0.0, 0
+    samples: list[tuple[float, int]] = []  # (RSS, processes in the tree)
+    at_checkpoint: tuple[float, int] | None = None
     while proc.poll() is None:
-        rss, processes = tree_rss_mb(proc.pid)
-        if processes >= most:  # the whole tree still runs: the workers are not stopped yet
-            last, most = rss, processes
-        peak = max(peak, rss)
+        samples.append(tree_rss_mb(proc.pid))
         if at_checkpoint is None and len(served) >= CHECKPOINT:
-            at_checkpoint = rss
+            at_checkpoint = samples[-1]
         time.sleep(SAMPLE_S)
+    # After all pages: the last sample with as many processes as at the checkpoint (the workers not stopped yet).
+    full = at_checkpoint[1] if at_checkpoint else 1
+    last = next((rss for rss, processes in reversed(samples) if processes == full), samples[-1][0] if samples else 0.0)
+    peak = max((rss for rss, _ in samples), default=0.0)
     wall = time.monotonic() - began
     cpu = _children_cpu() - children_cpu  # the crawl, and the workers it waited for
     err = proc.stderr.read() if proc.stderr else ""
@@ -150,7 +153,8 @@ def crawl(base_url: str, root: Path, workers: int | None, served: list[str]) -> 
     summary = json.loads(summaries[0].read_text(encoding="utf-8"))
     stats = summary["stats"]
     span = datetime.fromisoformat(stats["finish_time"]) - datetime.fromisoformat(stats["start_time"])
-    return Crawl(summary["counts"]["pages_fetched"], span.total_seconds(), wall, cpu, at_checkpoint, last, peak, summary)
+    checkpoint = at_checkpoint[0] if at_checkpoint else None
+    return Crawl(summary["counts"]["pages_fetched"], span.total_seconds(), wall, cpu, checkpoint, last, peak, summary)
 
 
 def _children_cpu() -> float:
