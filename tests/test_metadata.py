@@ -319,3 +319,15 @@ def test_a_headline_length_alternative_headline_is_one_more_headline() -> None:
     assert alt in read_metadata(page).headlines
     as_lead = _page(_ld({"@type": "NewsArticle", "headline": "Council approves bridge money", "alternativeHeadline": lead}))
     assert lead not in read_metadata(as_lead).headlines  # some sites put the standfirst there
+
+
+def test_json_ld_of_nested_lists_reads_as_no_author_not_a_failure() -> None:
+    """trafilatura's JSON-LD author search, newsbot's fallback, expects objects inside a list; a list of
+    lists (seen on a real page) made it raise, and the page was lost."""
+    from newsbot.extraction import extract
+
+    story = "".join(f"<p>Paragraph {i}: the harbour council met on Tuesday and approved the repairs of the sea wall.</p>" for i in range(6))
+    page = ('<html><head><script type="application/ld+json">[[{"@type": "WebPage", "name": "x"}]]</script></head>'
+            f"<body><h1>Sea wall repairs approved</h1>{story}</body></html>")  # fmt: skip
+    article = extract(page.encode(), "https://harbour.example/news/2024/05/sea-wall-repairs")
+    assert article.authors == [] and "Paragraph 5" in article.body

@@ -226,7 +226,9 @@ def _credited(page: Page) -> list[str]:
     found = examine_meta(page.tree).author
     try:
         found = extract_meta_json(page.tree, Document(author=found if found and " " in found else None)).author
-    except RecursionError:  # (trafilatura parses JSON-LD with no depth limit; page.py reads it safely)
+    except (RecursionError, AttributeError, TypeError, ValueError):
+        # (a fallback, not our parser: trafilatura reads JSON-LD with no depth limit and expects objects where
+        # pages put lists; page.py reads JSON-LD safely, so such a page just has no author from here)
         found = found if found and " " in found else None
     found = found or extract_author(page.tree)
     return [name for name in (found or "").split(";") if name.strip()]
