@@ -99,6 +99,9 @@ NEWSBOT_STATE_DIR = "state"
 NEWSBOT_REVISIT_HOURS = 0.0
 # Learn each site's template (recurring blocks are boilerplate) in the state folder and apply it
 NEWSBOT_TEMPLATES = True
+# A block is a site's boilerplate on half of (about) its last this many pages: a big site's occasional
+# block stays story, and a redesign's blocks take over within this many pages
+NEWSBOT_TEMPLATE_WINDOW = 1000
 # The same story under several URLs or sites: "mark" sets duplicate_of (no article lost silently),
 # "drop" exports only the first seen, "off" turns the check off
 NEWSBOT_NEAR_DUPLICATES = "mark"
