@@ -103,6 +103,10 @@ NEWSBOT_TEMPLATES = True
 # Processes that extract pages while the reactor keeps fetching, so a crawl uses every core (newsbot.workers);
 # 0 = extract in the reactor thread
 NEWSBOT_EXTRACT_WORKERS = default_workers()
+
+# A block is a site's boilerplate on half of (about) its last this many pages: a big site's occasional
+# block stays story, and a redesign's blocks take over within this many pages
+NEWSBOT_TEMPLATE_WINDOW = 1000
 # The same story under several URLs or sites: "mark" sets duplicate_of (no article lost silently),
 # "drop" exports only the first seen, "off" turns the check off
 NEWSBOT_NEAR_DUPLICATES = "mark"

@@ -1,4 +1,4 @@
-"""The Redis store answers as the SQLite one: the same calls on a real redis-server and a real SQLite file agree."""
+"""The Redis stores answer as the SQLite ones: the same calls on a real redis-server and a real SQLite file agree."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from pathlib import Path
 import pytest
 from redis_server import RedisServer, require_redis_server
 from test_state_store import seen
+from test_templates import _OLD_SCHEMA
 
+from newsbot.extraction import TemplateStore
+from newsbot.extraction import templates as templates_module
 from newsbot.state import StateStore, Validators
 
 redis = pytest.importorskip("redis")
+from newsbot.state import redis_store as redis_store_module  # noqa: E402
 from newsbot.state.redis_store import RedisStateStore, RedisTemplateStore, connect  # noqa: E402
 
 
@@ -68,3 +72,53 @@ def test_templates_are_learned_once_per_url_and_shared(redis_url: str) -> None:
     assert not one.learn("news.example", "url-0", ["menu"])  # each URL counts once, whoever learned it
     assert one.pages("news.example") == other.pages("news.example") == 4
     assert one.boilerplate("news.example") == other.boilerplate("news.example") == {"menu", "footer"}
+
+
+def _learn_both(stores: tuple[TemplateStore, RedisTemplateStore], site: str, url_id: str, signatures: list[str]) -> None:
+    assert stores[0].learn(site, url_id, signatures) == stores[1].learn(site, url_id, signatures)
+
+
+def test_templates_agree_with_sqlite_past_the_window_and_the_bounds(
+    redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A redesign on a site past its window, its URL bound and its signature bound: both stores weigh,
+    prune and answer alike at every step."""
+    for module in (templates_module, redis_store_module):
+        monkeypatch.setattr(module, "MAX_SIGNATURES_PER_SITE", 40)
+        monkeypatch.setattr(module, "MAX_URLS_PER_SITE", 30)
+    both = (TemplateStore(tmp_path, window=50), RedisTemplateStore(connect(redis_url), "agree", window=50))
+    for page in range(200):
+        layout = ["old-menu"] if page < 100 else ["new-menu"]
+        column = ["column"] if page % 4 == 0 else []
+        _learn_both(both, "big.example", f"url-{page}", ["footer", *layout, *column, f"story-{page}", f"story-{page}-b"])
+        _learn_both(both, "big.example", f"url-{page // 2}", ["footer", "again"])  # known (within the URL bound) or new
+        if page % 10 == 9:
+            assert both[0].pages("big.example") == both[1].pages("big.example")
+            assert both[0].boilerplate("big.example") == both[1].boilerplate("big.example"), page
+    assert both[1].boilerplate("big.example") == {"footer", "new-menu"}
+    assert both[0].knows("big.example", "url-199") and both[1].knows("big.example", "url-199")
+
+
+def test_templates_learned_before_the_window_agree_with_sqlite(redis_url: str, tmp_path: Path) -> None:
+    """Bare counts in Redis, as in an old SQLite state folder, keep their share of the site's pages."""
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / templates_module.FILE_NAME)
+    db.executescript(_OLD_SCHEMA)
+    db.execute("INSERT INTO sites VALUES ('old.example', 10)")
+    db.executemany("INSERT INTO pages VALUES ('old.example', ?, ?)", [(f"url-{n}", n) for n in range(1, 11)])
+    db.executemany("INSERT INTO signatures VALUES ('old.example', ?, ?)", [("menu", 10), ("half", 5), ("rare", 2)])
+    db.commit()
+    db.close()
+    client = connect(redis_url)
+    client.hset("legacy:templates:pages", "old.example", 10)
+    client.zadd("legacy:templates:old.example:urls", {f"url-{n}": n for n in range(1, 11)})
+    client.hset("legacy:templates:old.example:signatures", mapping={"menu": 10, "half": 5, "rare": 2})
+    both = (TemplateStore(tmp_path), RedisTemplateStore(client, "legacy"))
+    assert both[0].boilerplate("old.example") == both[1].boilerplate("old.example") == {"menu", "half"}
+    _learn_both(both, "old.example", "url-3", ["rare"])  # known: nothing learned
+    _learn_both(both, "old.example", "url-11", ["menu", "rare"])
+    assert both[0].boilerplate("old.example") == both[1].boilerplate("old.example") == {"menu"}
+    for page in range(12, 20):
+        _learn_both(both, "old.example", f"url-{page}", ["menu", "half"])
+    assert both[0].boilerplate("old.example") == both[1].boilerplate("old.example") == {"menu", "half"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.extraction import TemplateStore, extract, learn
+from newsbot.extraction import Hints, TemplateStore, Trace, extract, learn
 from newsbot.extraction import templates as templates_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,3 +173,120 @@ def test_crawl_holds_first_pages_and_exports_all_cleaned_once(tmp_path: Path) ->
     stats = json.loads(next((output / "runs").glob("*.json")).read_text())["stats"]
     assert stats["newsbot/templates/held"] >= 3  # the index page and the first articles waited
     assert (tmp_path / "state" / templates_module.FILE_NAME).is_file()
+
+
+# ---------------------------------------------------------------- layout variants, hints, the window
+
+VARIANTS_SITE = ROOT / "fixtures" / "template_variants"
+VARIANTS = json.loads((VARIANTS_SITE / "manifest.json").read_text(encoding="utf-8"))
+ORDINARY = sorted(VARIANTS["articles"].items())
+LABELS = VARIANTS["labels"]
+
+
+def _variants_store() -> TemplateStore:
+    store = TemplateStore()
+    for name, expected in ORDINARY:
+        learn((VARIANTS_SITE / name).read_bytes(), expected["url"], store)
+    return store
+
+
+def test_rules_alone_keep_the_variant_site_labels() -> None:
+    """The labels are beyond the rule tables: without a template they stay in the variants' bodies."""
+    for name, expected in sorted(VARIANTS["variants"].items()):
+        body = extract((VARIANTS_SITE / name).read_bytes(), expected["url"]).body
+        assert "Lugemisaeg" in body and "uudised orgudest" in body, name
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(VARIANTS["variants"].items()))
+def test_layout_variants_keep_their_story_and_lose_the_learned_labels(name: str, expected: dict) -> None:
+    """A long read and a gallery-led story place the labels elsewhere than the pages that taught them."""
+    article = extract((VARIANTS_SITE / name).read_bytes(), expected["url"], templates=_variants_store())
+    paragraphs = article.body.split("\n\n")
+    assert [p for p in expected["paragraphs"] if p not in paragraphs] == []
+    assert [label for label in LABELS if label in article.body] == []
+
+
+def test_hints_and_templates_together() -> None:
+    """A content_root hint moves the article's container before the template applies: the template still
+    removes the same blocks under the same signatures, and the story stays exact."""
+    store, hints = _variants_store(), Hints(content_root=("article.story",))
+    for name, expected in ORDINARY:
+        page = (VARIANTS_SITE / name).read_bytes()
+        plain, hinted = Trace(), Trace()
+        extract(page, expected["url"], templates=store, trace=plain)
+        article = extract(page, expected["url"], templates=store, hints=hints, trace=hinted)
+        assert article.body.split("\n\n") == expected["body"], name
+        from_template = [r for r in plain.removed if r.rule.startswith("template:")]
+        hinted_template = [r for r in hinted.removed if r.rule.startswith("template:")]
+        assert [r for r in hinted_template if r not in from_template] == [], name  # same signatures
+        assert [label for label in LABELS if not any(label in r.text for r in hinted_template)] == [], name
+
+
+def test_a_block_on_a_quarter_of_a_big_sites_pages_is_no_boilerplate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Far past its URL bound (5,000; 100 here), a block on every fourth page of a site (a recurring
+    column's sign-off) stays story."""
+    monkeypatch.setattr(templates_module, "MAX_URLS_PER_SITE", 100)
+    store = TemplateStore()
+    for page in range(300):
+        store.learn("big.example", f"url-{page}", ["menu", f"story-{page}", *(["column"] if page % 4 == 0 else [])])
+    assert store.boilerplate("big.example") == {"menu"}
+
+
+def test_counts_are_a_share_of_the_sites_recent_pages() -> None:
+    """After a redesign, the old layout's blocks stop being boilerplate and the new one's start, within the window."""
+    store = TemplateStore(window=100)
+    for page in range(300):
+        store.learn("moved.example", f"old-{page}", ["old-menu", "footer"])
+    assert store.boilerplate("moved.example") == {"old-menu", "footer"}
+    for page in range(100):
+        store.learn("moved.example", f"new-{page}", ["new-menu", "footer"])
+    assert store.boilerplate("moved.example") == {"new-menu", "footer"}
+    assert store.pages("moved.example") == 400
+
+
+def test_window_must_be_a_page_or_more() -> None:
+    with pytest.raises(ValueError, match="template window must be at least 1 page"):
+        TemplateStore(window=0)
+
+
+# The schema a state folder written before the window kept (newsbot <= this change).
+_OLD_SCHEMA = """
+CREATE TABLE pages (site TEXT, url_id TEXT, seq INTEGER, PRIMARY KEY (site, url_id));
+CREATE TABLE sites (site TEXT PRIMARY KEY, pages INTEGER NOT NULL);
+CREATE TABLE signatures (site TEXT, signature TEXT, pages INTEGER NOT NULL, PRIMARY KEY (site, signature));
+"""
+
+
+def test_a_state_folder_of_the_old_schema_keeps_its_templates(tmp_path: Path) -> None:
+    """Counts learned before the window become weights with the same share of the site's pages."""
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / templates_module.FILE_NAME)
+    db.executescript(_OLD_SCHEMA)
+    db.execute("INSERT INTO sites VALUES ('old.example', 10)")
+    db.executemany("INSERT INTO pages VALUES ('old.example', ?, ?)", [(f"url-{n}", n) for n in range(1, 11)])
+    db.executemany("INSERT INTO signatures VALUES ('old.example', ?, ?)", [("menu", 10), ("half", 5), ("rare", 2)])
+    db.commit()
+    db.close()
+    store = TemplateStore(tmp_path)
+    assert store.pages("old.example") == 10 and store.knows("old.example", "url-3")
+    assert store.boilerplate("old.example") == {"menu", "half"}
+    assert store.learn("old.example", "url-11", ["menu", "rare"])
+    assert store.boilerplate("old.example") == {"menu"}  # "half" is now on 5 of 11 pages
+    store.close()
+    assert TemplateStore(tmp_path).boilerplate("old.example") == {"menu"}
+
+
+def test_crawl_setting_sets_the_window(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    import newsbot.settings as newsbot_settings
+    from newsbot.state.templates import templates_of
+
+    settings = {"NEWSBOT_TEMPLATES": True, "NEWSBOT_STATE_DIR": str(tmp_path)}
+    store = templates_of(get_crawler(settings_dict={**settings, "NEWSBOT_TEMPLATE_WINDOW": "25"}))
+    assert store is not None and store.decay == 1 - 1 / 25
+    assert newsbot_settings.NEWSBOT_TEMPLATE_WINDOW == templates_module.WINDOW  # the documented default
+    store.close()
+    with pytest.raises(ValueError, match="NEWSBOT_TEMPLATE_WINDOW: template window must be at least 1 page, not 0"):
+        templates_of(get_crawler(settings_dict={**settings, "NEWSBOT_TEMPLATE_WINDOW": "0"}))

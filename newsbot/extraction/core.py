@@ -21,7 +21,7 @@ from .page import ExtractionError, Page, parse_fragment, parse_html
 from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
-from .templates import Lesson, Templates, TemplateStore, template_blocks
+from .templates import Lesson, Templates, TemplateStore, remove_template_blocks, template_blocks
 from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict, page_signals
 
@@ -118,7 +118,7 @@ def _core_boundary(entry: _Entry) -> _Entry:
 
 def _lesson(parsed: _Parsed) -> Lesson:
     """What the page teaches its site's template; read before anything cleans the tree."""
-    return Lesson(parsed.site, parsed.id, frozenset(b.signature for b in template_blocks(parsed.page.tree)))
+    return Lesson(parsed.site, parsed.id, frozenset(s for b in template_blocks(parsed.page.tree) for s in b.signatures))
 
 
 @_core_boundary
@@ -131,16 +131,6 @@ def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str,
 # Verdicts that mean the page showed no story: a template removal is undone, and the story is
 # looked for outside the visible markup (hydration data, JSON-LD articleBody, <noscript>).
 TEMPLATE_EMPTIED = frozenset({"empty_body", "too_short"})
-
-
-def _remove_template_blocks(parsed: _Parsed, templates: Templates) -> list[Removal]:
-    boilerplate = templates.boilerplate(parsed.site)
-    removed = []
-    for block in list(template_blocks(parsed.page.tree)) if boilerplate else ():
-        if block.signature in boilerplate and block.element.getparent() is not None:
-            removed.append(Removal(f"template:{block.signature}", block.text))
-            block.element.drop_tree()
-    return removed
 
 
 def _outside_main_text(tree: HtmlElement, blocks: list[Block]) -> list[Removal]:
@@ -260,9 +250,11 @@ def _extract(
     # Metadata has read the intact tree; from here on it is cleaned in place.
     cleaned = page.tree
     hidden = HiddenStory.read(cleaned, page.jsonld_article)  # (cleaning strips scripts and noscript)
+    boilerplate = templates.boilerplate(site) if templates is not None else frozenset()
+    signed = list(template_blocks(cleaned)) if boilerplate else []  # as learn() signs it: before hints move the root
     if hints:
         apply_hints(cleaned, hints)
-    from_template = _remove_template_blocks(parsed, templates) if templates is not None else []
+    from_template = remove_template_blocks(cleaned, signed, boilerplate)
     trace.removed += from_template
     names = site_names(meta.sitename, site)
     story = _story(cleaned, url, meta, names, trace, explain)

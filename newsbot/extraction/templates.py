@@ -1,16 +1,29 @@
-"""Learned per-site templates: blocks that recur on many pages of a site are its boilerplate.
+"""Learned per-site templates: blocks that recur on many of a site's recent pages are its boilerplate.
 
 Rules only know boilerplate someone wrote a pattern for. A site's own chrome
 (its widgets, footers, promos in a language no table covers) repeats on every
 page, so counting where each block sits and what it says, per site, finds it
-with no per-site code. A block's *signature* is a hash of its DOM path (tags
-and class tokens, digits masked so generated class names and changing numbers
-still match) and its normalized text. Each distinct URL counts once, so
-re-extracting a page never teaches newsbot that its own text is boilerplate.
+with no per-site code. A block's first *signature* is a hash of its DOM path
+(tags and class tokens, digits masked so generated class names and changing
+numbers still match) and its normalized text. A block that stands alone (no
+words directly in its parent: a label, a sign-off line, a menu entry) has a
+second one, of its own tag and classes and its text wherever it sits, so a
+label learned on a site's ordinary pages still goes on a long read or a
+gallery page that places it elsewhere; a word linked inside a sentence never
+stands alone, so it never matches a menu entry. Blocks are signed on the whole
+page, before a site's hints move its content root, so hints never change a
+signature. Each distinct URL counts once, so re-extracting a page never
+teaches newsbot that its own text is boilerplate.
+
+Counts are a share of the site's recent pages: each page weighs ``1 - 1/window``
+times the page after it, so a block's weight over the site's total weight is
+its share of (about) the last ``window`` pages. A block on a quarter of a big
+site's pages stays a quarter, and a redesign's blocks take over from the old
+ones within the window.
 
 The store is a SQLite file in the state directory (``templates.sqlite3``);
 it is bounded: each site keeps at most ``MAX_SIGNATURES_PER_SITE``
-signatures, the rare ones pruned first, and a site's memory of URLs is a
+signatures, the lightest pruned first, and a site's memory of URLs is a
 bounded table too.
 """
 
@@ -27,12 +40,16 @@ from typing import Protocol
 
 from lxml.html import HtmlElement
 
-from .clean import fold, text_of
+from .clean import Removal, fold, text_of
 
 # From a site's fourth distinct page on, what its template says is removed.
 MIN_PAGES = 4
-# A signature seen on at least this share of a site's pages (and at least MIN_PAGES - 1 times) is boilerplate.
+# A signature seen on at least this share of a site's recent pages (and at least MIN_PAGES - 1 times) is boilerplate.
 MIN_SHARE = 0.5
+# The recent pages that share is taken over: a page this many pages old weighs 1/e of the newest.
+WINDOW = 1000
+# Float slack when a weight is compared with its threshold (both stores compute both in doubles).
+_SLACK = 1e-9
 # Bounds that keep the store (and memory) flat however many pages and sites a crawl sees.
 MAX_SIGNATURES_PER_SITE = 4000
 MAX_URLS_PER_SITE = 5000
@@ -43,6 +60,7 @@ MAX_BLOCK_CHARS = 600
 FILE_NAME = "templates.sqlite3"
 
 _DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"\w")
 _TEXT_TAGS = frozenset({"p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "a", "span", "div", "b", "strong", "small", "figcaption", "caption", "label", "button"})
 
 
@@ -56,16 +74,30 @@ def _own_text(el: HtmlElement) -> str:
     return " ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip())
 
 
+def _stands_alone(el: HtmlElement) -> bool:
+    """No words directly in its parent: a line or label of its own (a menu entry, a meta line's part), not a
+    phrase inside a sentence or beside a label."""
+    return not _WORD.search(_own_text(el.getparent()))
+
+
+def _hash(key: str) -> str:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest()
+
+
 @dataclass(frozen=True)
 class TemplateBlock:
-    signature: str
+    signatures: tuple[str, ...]
+    """Where it sits and what it says; then, for a block that stands alone, what it is and says wherever it sits."""
     element: HtmlElement
     text: str
-    """Visible text, white space collapsed (the signature uses its folded form)."""
+    """Visible text, white space collapsed (the signatures use its folded form)."""
 
 
 def template_blocks(tree: HtmlElement) -> Iterator[TemplateBlock]:
-    """Elements that hold text of their own, with their signatures, in document order."""
+    """Elements that hold text of their own, with their signatures, in document order.
+
+    Sign the page before hints move its content root: a signature holds the block's path in the whole page.
+    """
     body = tree.find("body")
     if body is None:
         return
@@ -73,14 +105,16 @@ def template_blocks(tree: HtmlElement) -> Iterator[TemplateBlock]:
     for el in body.iterdescendants():
         if not isinstance(el.tag, str):
             continue
-        path = paths[el] = f"{paths.get(el.getparent(), '?')}/{_step(el)}"
+        step = _step(el)
+        path = paths[el] = f"{paths.get(el.getparent(), '?')}/{step}"
         if el.tag not in _TEXT_TAGS or not _own_text(el):
             continue
         text = text_of(el)
         if not text or len(text) > MAX_BLOCK_CHARS:
             continue
-        key = f"{path}\n{_DIGITS.sub('0', fold(text))}"
-        yield TemplateBlock(hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest(), el, text)
+        said = _DIGITS.sub("0", fold(text))
+        anywhere = (_hash(f"~{step}\n{said}"),) if _stands_alone(el) else ()  # "~": no path starts with it
+        yield TemplateBlock((_hash(f"{path}\n{said}"), *anywhere), el, text)
 
 
 class Templates(Protocol):
@@ -113,21 +147,52 @@ class Lesson:
         return store.learn(self.site, self.url_id, self.signatures)
 
 
-def need(pages: int) -> int:
-    """On how many of a site's ``pages`` (at least MIN_PAGES) a signature must be seen to be boilerplate."""
-    return max(MIN_PAGES - 1, int(MIN_SHARE * min(pages, MAX_URLS_PER_SITE) + 0.999))
+def remove_template_blocks(
+    tree: HtmlElement, blocks: Iterable[TemplateBlock], boilerplate: frozenset[str]
+) -> list[Removal]:
+    """Drop the blocks (signed on the whole page) with a boilerplate signature that are still in ``tree``: hints
+    may have dropped some, with whatever lay outside the content root, and a block may have gone with its parent."""
+    removed = []
+    for block in blocks:
+        matched = next((s for s in block.signatures if s in boilerplate), None)
+        if matched is not None and any(a is tree for a in block.element.iterancestors()):
+            removed.append(Removal(f"template:{matched}", block.text))
+            block.element.drop_tree()
+    return removed
+
+
+def decay_per_page(window: int) -> float:
+    """What a page weighs next to the page after it, for a share over about the last ``window`` pages."""
+    if window < 1:
+        raise ValueError(f"template window must be at least 1 page, not {window}")
+    return 1 - 1 / window
+
+
+def total_weight(pages: int, decay: float) -> float:
+    """A site's weight after ``pages`` pages: what a signature seen on every one of them weighs."""
+    return (1 - decay**pages) / (1 - decay)
+
+
+def threshold(site_weight: float) -> float:
+    """The weight at which a signature is boilerplate on a site of ``site_weight``."""
+    return MIN_SHARE * site_weight - _SLACK
 
 
 class TemplateStore:
-    """Signature counts per site, persisted in ``<state>/templates.sqlite3`` (or in memory)."""
+    """Signature weights per site, persisted in ``<state>/templates.sqlite3`` (or in memory).
 
-    def __init__(self, state_dir: str | Path | None = None) -> None:
+    ``window``: the recent pages a share is taken over (:data:`WINDOW`; the crawl's ``NEWSBOT_TEMPLATE_WINDOW``).
+    """
+
+    def __init__(self, state_dir: str | Path | None = None, window: int = WINDOW) -> None:
+        self.decay = decay_per_page(window)
         if state_dir is None:
             target = ":memory:"
         else:
             Path(state_dir).mkdir(parents=True, exist_ok=True)
             target = str(Path(state_dir) / FILE_NAME)
         self._db = sqlite3.connect(target)
+        self._db.create_function("decayed", 2, lambda weight, age: weight * self.decay**age, deterministic=True)
         self._db.executescript(
             """
             PRAGMA journal_mode=WAL;
@@ -137,14 +202,37 @@ class TemplateStore:
                                                    PRIMARY KEY (site, signature));
             """
         )
+        self._add_weights()
         self._boilerplate: OrderedDict[str, frozenset[str]] = OrderedDict()
+
+    def _add_weights(self) -> None:
+        """Give a state folder from before the window its weights: each signature keeps its share of its site's pages.
+
+        ``sites.weight`` is the site's total weight; ``signatures.weight`` a signature's weight as of page
+        ``signatures.seen`` (it decays from there); ``pages`` stay the plain counts behind MIN_PAGES.
+        """
+        if any(row[1] == "weight" for row in self._db.execute("PRAGMA table_info(sites)")):
+            return
+        with self._db:
+            self._db.create_function("total_weight", 1, lambda n: total_weight(n, self.decay), deterministic=True)
+            self._db.execute("ALTER TABLE sites ADD COLUMN weight REAL NOT NULL DEFAULT 0")
+            self._db.execute("ALTER TABLE signatures ADD COLUMN weight REAL NOT NULL DEFAULT 0")
+            self._db.execute("ALTER TABLE signatures ADD COLUMN seen INTEGER NOT NULL DEFAULT 0")
+            self._db.execute("UPDATE sites SET weight = total_weight(pages)")
+            self._db.execute(
+                "UPDATE signatures SET (weight, seen) = (SELECT signatures.pages * sites.weight / sites.pages,"
+                " sites.pages FROM sites WHERE sites.site = signatures.site)"
+            )
 
     def close(self) -> None:
         self._db.close()
 
+    def _site(self, site: str) -> tuple[int, float]:
+        row = self._db.execute("SELECT pages, weight FROM sites WHERE site = ?", (site,)).fetchone()
+        return (row[0], row[1]) if row else (0, 0.0)
+
     def pages(self, site: str) -> int:
-        row = self._db.execute("SELECT pages FROM sites WHERE site = ?", (site,)).fetchone()
-        return row[0] if row else 0
+        return self._site(site)[0]
 
     def knows(self, site: str, url_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM pages WHERE site = ? AND url_id = ?", (site, url_id)).fetchone() is not None
@@ -155,24 +243,30 @@ class TemplateStore:
             return False
         with self._db:
             count = self.pages(site) + 1
-            self._db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?)", (site, count))
+            self._db.execute(
+                "INSERT INTO sites (site, pages, weight) VALUES (?, 1, 1.0)"
+                " ON CONFLICT (site) DO UPDATE SET pages = pages + 1, weight = decayed(weight, 1) + 1",
+                (site,),
+            )
             self._db.execute("INSERT INTO pages VALUES (?, ?, ?)", (site, url_id, count))
             self._db.executemany(
-                "INSERT INTO signatures VALUES (?, ?, 1) ON CONFLICT (site, signature) DO UPDATE SET pages = pages + 1",
-                [(site, s) for s in set(signatures)],
+                "INSERT INTO signatures (site, signature, pages, weight, seen) VALUES (?, ?, 1, 1.0, ?)"
+                " ON CONFLICT (site, signature) DO UPDATE SET pages = pages + 1,"
+                " weight = decayed(weight, excluded.seen - seen) + 1, seen = excluded.seen",
+                [(site, s, count) for s in set(signatures)],
             )
             self._bound(site, count)
         self._boilerplate.pop(site, None)
         return True
 
     def _bound(self, site: str, count: int) -> None:
-        """Forget the rarest signatures and the oldest URLs once a site passes its bounds."""
+        """Forget the lightest signatures and the oldest URLs once a site passes its bounds."""
         (n,) = self._db.execute("SELECT COUNT(*) FROM signatures WHERE site = ?", (site,)).fetchone()
         if n > MAX_SIGNATURES_PER_SITE:
             self._db.execute(
                 "DELETE FROM signatures WHERE site = ? AND signature IN (SELECT signature FROM signatures WHERE site = ?"
-                " ORDER BY pages ASC LIMIT ?)",
-                (site, site, n - MAX_SIGNATURES_PER_SITE // 2),
+                " ORDER BY decayed(weight, ? - seen) ASC, signature ASC LIMIT ?)",
+                (site, site, count, n - MAX_SIGNATURES_PER_SITE // 2),
             )
         if count > MAX_URLS_PER_SITE:
             self._db.execute("DELETE FROM pages WHERE site = ? AND seq <= ?", (site, count - MAX_URLS_PER_SITE))
@@ -188,10 +282,13 @@ class TemplateStore:
         if site in self._boilerplate:
             self._boilerplate.move_to_end(site)
             return self._boilerplate[site]
-        pages = self.pages(site)
+        pages, weight = self._site(site)
         if pages < MIN_PAGES:
             return frozenset()
-        rows = self._db.execute("SELECT signature FROM signatures WHERE site = ? AND pages >= ?", (site, need(pages)))
+        rows = self._db.execute(
+            "SELECT signature FROM signatures WHERE site = ? AND pages >= ? AND decayed(weight, ? - seen) >= ?",
+            (site, MIN_PAGES - 1, pages, threshold(weight)),
+        )
         learned = self._boilerplate[site] = frozenset(r[0] for r in rows)
         if len(self._boilerplate) > CACHED_SITES:
             self._boilerplate.popitem(last=False)

@@ -32,7 +32,16 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from ..extraction.templates import MAX_SIGNATURES_PER_SITE, MAX_URLS_PER_SITE, MIN_PAGES, TemplateStore, need
+from ..extraction.templates import (
+    MAX_SIGNATURES_PER_SITE,
+    MAX_URLS_PER_SITE,
+    MIN_PAGES,
+    WINDOW,
+    TemplateStore,
+    decay_per_page,
+    threshold,
+    total_weight,
+)
 from ..extraction.urls import normalize_url
 from .store import Known, Reconciled, Seen, Validators, settle_batches, utc_now
 
@@ -244,27 +253,69 @@ class RedisStateStore:
         return out
 
 
-# One page's signatures counted for its site, once per URL, with the SQLite store's bounds.
-_LEARN = """
-if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
-local count = redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-redis.call('ZADD', KEYS[2], count, ARGV[1])
-for i = 5, #ARGV do redis.call('HINCRBY', KEYS[3], ARGV[i], 1) end
-local max_signatures = tonumber(ARGV[3])
-if redis.call('HLEN', KEYS[3]) > max_signatures then
-  local all = redis.call('HGETALL', KEYS[3])
-  local pairs_ = {}
-  for i = 1, #all, 2 do pairs_[#pairs_ + 1] = {all[i], tonumber(all[i + 1])} end
-  table.sort(pairs_, function(a, b) return a[2] < b[2] end)
-  for i = 1, #pairs_ - math.floor(max_signatures / 2) do redis.call('HDEL', KEYS[3], pairs_[i][1]) end
+# A signature's value: "pages weight seen" (as the SQLite columns; the weight as of page ``seen``, in a form
+# that reads back as the same double). A value that is a bare count was learned before the window: it gets the
+# share of its site's pages it had then, as the SQLite store's migration gives it.
+_SIGNATURE_VALUES = """
+local function total_weight(pages, decay) return (1 - decay ^ pages) / (1 - decay) end
+local function read(value, legacy_pages, legacy_total)
+  local pages, weight, seen = string.match(value, '^(%d+) (%S+) (%d+)$')
+  if pages then return tonumber(pages), tonumber(weight), tonumber(seen) end
+  pages = tonumber(value)
+  return pages, pages * legacy_total / legacy_pages, legacy_pages
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', count - tonumber(ARGV[4]))
+local function write(pages, weight, seen)
+  return pages .. ' ' .. string.format('%.17g', weight) .. ' ' .. seen
+end
+"""
+# One page's signatures counted for its site, once per URL, with the SQLite store's weights and bounds.
+_LEARN = _SIGNATURE_VALUES + """
+if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 0 end
+local site, decay = ARGV[2], tonumber(ARGV[5])
+local before = tonumber(redis.call('HGET', KEYS[1], site) or 0)
+local stored = redis.call('HGET', KEYS[2], site)
+local total = tonumber(stored or 0)
+if before > 0 and not stored then  -- learned before the window: every value in the new form first
+  total = total_weight(before, decay)
+  local all = redis.call('HGETALL', KEYS[4])
+  for i = 1, #all, 2 do redis.call('HSET', KEYS[4], all[i], write(read(all[i + 1], before, total))) end
+end
+local count = before + 1
+redis.call('HSET', KEYS[1], site, count)
+redis.call('HSET', KEYS[2], site, string.format('%.17g', total * decay ^ 1 + 1))
+redis.call('ZADD', KEYS[3], count, ARGV[1])
+for i = 6, #ARGV do
+  local old = redis.call('HGET', KEYS[4], ARGV[i])
+  if old then
+    local pages, weight, seen = read(old)
+    redis.call('HSET', KEYS[4], ARGV[i], write(pages + 1, weight * decay ^ (count - seen) + 1, count))
+  else
+    redis.call('HSET', KEYS[4], ARGV[i], write(1, 1.0, count))
+  end
+end
+local max_signatures = tonumber(ARGV[3])
+if redis.call('HLEN', KEYS[4]) > max_signatures then  -- the lightest go first, ties by signature (as in SQLite)
+  local all = redis.call('HGETALL', KEYS[4])
+  local weights = {}
+  for i = 1, #all, 2 do
+    local _, weight, seen = read(all[i + 1])
+    weights[#weights + 1] = {all[i], weight * decay ^ (count - seen)}
+  end
+  table.sort(weights, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
+  for i = 1, #weights - math.floor(max_signatures / 2) do redis.call('HDEL', KEYS[4], weights[i][1]) end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', count - tonumber(ARGV[4]))
 return count
 """
-# The signatures seen on at least ARGV[1] pages.
-_BOILERPLATE = """
+# The signatures seen on at least ARGV[2] pages whose weight at page ARGV[1] is at least ARGV[3] (decay ARGV[4];
+# bare counts read with the site's pages and total weight ARGV[1] and ARGV[5]).
+_BOILERPLATE = _SIGNATURE_VALUES + """
+local now, min_pages, need, decay = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local out, all = {}, redis.call('HGETALL', KEYS[1])
-for i = 1, #all, 2 do if tonumber(all[i + 1]) >= tonumber(ARGV[1]) then out[#out + 1] = all[i] end end
+for i = 1, #all, 2 do
+  local pages, weight, seen = read(all[i + 1], now, tonumber(ARGV[5]))
+  if pages >= min_pages and weight * decay ^ (now - seen) >= need then out[#out + 1] = all[i] end
+end
 return out
 """
 
@@ -272,14 +323,17 @@ return out
 class RedisTemplateStore(TemplateStore):
     """Learned templates shared by a crawl's workers, so a page gets the same template whichever worker fetched it.
 
-    Keys: ``<prefix>:templates:pages`` HASH site -> pages learned; per site ``<prefix>:templates:<site>:urls``
-    ZSET url id -> page number and ``<prefix>:templates:<site>:signatures`` HASH signature -> pages. The
+    Keys: ``<prefix>:templates:pages`` HASH site -> pages learned, ``<prefix>:templates:weights`` HASH site ->
+    its total weight; per site ``<prefix>:templates:<site>:urls`` ZSET url id -> page number and
+    ``<prefix>:templates:<site>:signatures`` HASH signature -> "pages weight seen". The weights, window and
     bounds are the SQLite store's; nothing is cached in the process, since other workers keep learning.
     """
 
-    def __init__(self, client: redis.Redis, prefix: str = "newsbot") -> None:  # no SQLite file: no super().__init__
+    # No SQLite file: no super().__init__.
+    def __init__(self, client: redis.Redis, prefix: str = "newsbot", window: int = WINDOW) -> None:
         self.redis = client
         self.prefix = f"{prefix}:templates"
+        self.decay = decay_per_page(window)
         self._learn = client.register_script(_LEARN)
         self._boilerplate_of = client.register_script(_BOILERPLATE)
 
@@ -287,7 +341,8 @@ class RedisTemplateStore(TemplateStore):
         self.redis.close()
 
     def _site_keys(self, site: str) -> list[str]:
-        return [f"{self.prefix}:pages", f"{self.prefix}:{site}:urls", f"{self.prefix}:{site}:signatures"]
+        site_keys = [f"{self.prefix}:{site}:urls", f"{self.prefix}:{site}:signatures"]
+        return [f"{self.prefix}:pages", f"{self.prefix}:weights", *site_keys]
 
     def pages(self, site: str) -> int:
         return int(self.redis.hget(f"{self.prefix}:pages", site) or 0)
@@ -299,12 +354,21 @@ class RedisTemplateStore(TemplateStore):
         """Count one page's signatures for its site; False (nothing learned) for a known URL or no site."""
         if not site:
             return False
-        args = [url_id, site, MAX_SIGNATURES_PER_SITE, MAX_URLS_PER_SITE, *sorted(set(signatures))]
+        args = [url_id, site, MAX_SIGNATURES_PER_SITE, MAX_URLS_PER_SITE, self.decay, *sorted(set(signatures))]
         return bool(self._learn(keys=self._site_keys(site), args=args))
 
     def boilerplate(self, site: str | None) -> frozenset[str]:
         """Signatures the site's template says are boilerplate (empty before MIN_PAGES pages)."""
-        if not site or (pages := self.pages(site)) < MIN_PAGES:
+        if not site:
             return frozenset()
-        rows = self._boilerplate_of(keys=self._site_keys(site)[2:], args=[need(pages)])
+        pages_key, weights_key, _, signatures_key = self._site_keys(site)
+        with self.redis.pipeline() as read:  # one MULTI: the pages and the weight of the same moment
+            stored_pages, stored_weight = read.hget(pages_key, site).hget(weights_key, site).execute()
+        pages = int(stored_pages or 0)
+        if pages < MIN_PAGES:
+            return frozenset()
+        legacy = total_weight(pages, self.decay)  # a site not learned into since the window came
+        weight = float(stored_weight) if stored_weight is not None else legacy
+        args = [pages, MIN_PAGES - 1, threshold(weight), self.decay, legacy]
+        rows = self._boilerplate_of(keys=[signatures_key], args=args)
         return frozenset(row.decode() for row in rows)

@@ -21,7 +21,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 
 from ..extraction import ExtractionError, TemplateStore, learn
-from ..extraction.templates import MIN_PAGES
+from ..extraction.templates import MIN_PAGES, WINDOW, decay_per_page
 from ..extraction.urls import site_of
 from ..items import Page
 
@@ -35,17 +35,23 @@ RELEASE = "newsbot_release_held"
 
 
 def templates_of(crawler: Crawler) -> TemplateStore | None:
-    """The crawl's template store (one per crawler, in NEWSBOT_STATE_DIR, or Redis with REDIS_URL); None when
-    NEWSBOT_TEMPLATES is off."""
+    """The crawl's template store (one per crawler, in NEWSBOT_STATE_DIR, or Redis with REDIS_URL, over the last
+    NEWSBOT_TEMPLATE_WINDOW pages of each site); None when NEWSBOT_TEMPLATES is off."""
     if not crawler.settings.getbool("NEWSBOT_TEMPLATES"):
         return None
     store = getattr(crawler, _ATTRIBUTE, None)
+    window = crawler.settings.getint("NEWSBOT_TEMPLATE_WINDOW", WINDOW)
+    try:
+        decay_per_page(window)
+    except ValueError as err:
+        raise ValueError(f"NEWSBOT_TEMPLATE_WINDOW: {err}") from None
     if store is None and crawler.settings.get("REDIS_URL"):  # shared by the crawl's workers
         from .redis_store import RedisTemplateStore, connect
 
-        store = RedisTemplateStore(connect(crawler.settings["REDIS_URL"]), crawler.settings["NEWSBOT_REDIS_PREFIX"])
+        client = connect(crawler.settings["REDIS_URL"])
+        store = RedisTemplateStore(client, crawler.settings["NEWSBOT_REDIS_PREFIX"], window)
     if store is None:
-        store = TemplateStore(Path(crawler.settings["NEWSBOT_STATE_DIR"]))
+        store = TemplateStore(Path(crawler.settings["NEWSBOT_STATE_DIR"]), window)
         setattr(crawler, _ATTRIBUTE, store)
         crawler.signals.connect(store.close, signal=signals.spider_closed)
     return store
