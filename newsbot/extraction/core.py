@@ -147,9 +147,20 @@ class _Story:
 
 
 def _story(
-    cleaned: HtmlElement, url: str, meta: Metadata, names: set[str], trace: Trace, explain: bool, listing: bool = False
+    cleaned: HtmlElement,
+    url: str,
+    meta: Metadata,
+    names: set[str],
+    trace: Trace,
+    explain: bool,
+    main: dict[bool, list[Block]],
+    listing: bool = False,
 ) -> _Story:
-    """The body cascade on the page's tree: tree rules, structure, main text, block rules, lead."""
+    """The body cascade on the page's tree: tree rules, structure, main text, block rules, lead.
+
+    ``main`` holds trafilatura's blocks of this tree by ``fast``: a second reading of the same
+    tree (the listing pass) reuses them, as the tree rules give the same tree again.
+    """
     if (body_el := cleaned.find("body")) is not None:
         unwrap_layout_tables(body_el)
     trace.removed += clean_tree(cleaned)
@@ -159,11 +170,17 @@ def _story(
         wrap_loose_text(body_el)  # (… the loose runs it turns into paragraphs)
     links = LinkTexts(cleaned)
     teasers = None if listing else links
-    blocks, dropped = drop_noise(main_text(cleaned, url, fast=False), meta.title, names, teasers, meta.headlines)
+
+    def engine(fast: bool) -> list[Block]:
+        if fast not in main:
+            main[fast] = main_text(cleaned, url, fast)
+        return main[fast]
+
+    blocks, dropped = drop_noise(engine(fast=False), meta.title, names, teasers, meta.headlines)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
         # trafilatura's full cascade (its own extraction checked against readability and justext)
         # dumped the page, found nothing or stopped early: its own extraction alone may hold more
-        retry, retry_dropped = drop_noise(main_text(cleaned, url, fast=True), meta.title, names, teasers, meta.headlines)
+        retry, retry_dropped = drop_noise(engine(fast=True), meta.title, names, teasers, meta.headlines)
         if _better_retry(blocks, retry):
             blocks, dropped = retry, retry_dropped
     blocks, bios = drop_author_bios(blocks, meta.authors)
@@ -257,13 +274,15 @@ def _extract(
     from_template = remove_template_blocks(cleaned, signed, boilerplate)
     trace.removed += from_template
     names = site_names(meta.sitename, site)
-    story = _story(cleaned, url, meta, names, trace, explain)
+    main: dict[bool, list[Block]] = {}
+    story = _story(cleaned, url, meta, names, trace, explain, main)
     drop_reason = article_verdict(story.blocks, story.links, meta, signals, canonical or url)
     for html in hidden.candidates() if drop_reason in TEMPLATE_EMPTIED else ():
         # the page ships its story only outside its visible markup: extract it from that markup
         _replace_body(cleaned, html)
         trace.removed, trace.kept = [], []
-        story = _story(cleaned, url, meta, names, trace, explain)
+        main = {}
+        story = _story(cleaned, url, meta, names, trace, explain, main)
         drop_reason = article_verdict(story.blocks, story.links, meta, signals, canonical or url)
         if drop_reason not in TEMPLATE_EMPTIED:
             break
@@ -271,7 +290,7 @@ def _extract(
         # not one article: its content is what it lists, headline links included (on an article they
         # are other stories' teasers). The verdict stands; the body is read again keeping them.
         trace.removed, trace.kept = [], []
-        story = _story(cleaned, url, meta, names, trace, explain, listing=True)
+        story = _story(cleaned, url, meta, names, trace, explain, main, listing=True)
     blocks, lead = story.blocks, story.lead
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
