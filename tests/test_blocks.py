@@ -371,3 +371,16 @@ def test_a_quote_repeated_in_the_paragraph_after_it_leaves_the_paragraph() -> No
 def test_a_title_without_words_makes_no_block_a_title() -> None:
     kept, removed = drop_noise([Block("paragraph", "→ ←"), Block("paragraph", P1)], "😀😀", set())
     assert [b.text for b in kept] == ["→ ←", P1] and removed == []
+
+
+def test_pattern_alternation_keeps_each_patterns_word_boundary() -> None:
+    """Patterns that start at a word boundary share one ``\\b``; a pattern that is itself an
+    alternation keeps its own, which binds its first branch only."""
+    from newsbot.extraction.blocks import _alternation
+
+    regex = _alternation([r"\bjoin us", r"\bsign up|newsletter", r"\bx[(|]y", "tip line"])
+    assert regex.search("please join us") and not regex.search("rejoin us")
+    assert regex.search("the weeknewsletter")  # (the second branch of "\bsign up|newsletter" has no boundary)
+    assert not regex.search("resign up")
+    assert regex.search("a x|y") and not regex.search("ax|y")  # ("|" in a class is no alternation)
+    assert regex.search("our tip line")

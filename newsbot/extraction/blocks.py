@@ -89,9 +89,44 @@ def body_blocks(body: _Element | None) -> list[Block]:
     return blocks
 
 
+def _top_level_bar(pattern: str) -> bool:
+    """Whether ``pattern`` is itself an alternation (``\\ba|b``): its ``\\b`` binds the first branch only."""
+    depth, i = 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1  # (the escaped character is a literal)
+        elif char == "[":  # a character class: "(", ")" and "|" inside it are literals
+            i += 2 if pattern.startswith("[^", i) else 1
+            i += pattern.startswith("]", i)  # ("]" first in a class is a literal)
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One regex of lowercase patterns, matched against lowercased text (much faster than IGNORECASE)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    """One regex of lowercase patterns, matched against lowercased text (much faster than IGNORECASE).
+
+    The patterns that start at a word boundary share one ``\\b`` in front of their alternation:
+    the same matches, and the regex engine tests the boundary once per position instead of
+    once per pattern (half the time of the promo search).
+    """
+    bounded: list[str] = []
+    others: list[str] = []
+    for p in patterns:
+        if p.startswith(r"\b") and not _top_level_bar(p):
+            bounded.append(p.removeprefix(r"\b"))
+        else:
+            others.append(p)
+    parts = [rf"\b(?:{'|'.join(f'(?:{p})' for p in bounded)})"] if bounded else []
+    return re.compile("|".join(parts + [f"(?:{p})" for p in others]))
 
 
 @lru_cache(maxsize=1)
