@@ -1,70 +1,161 @@
 """Extraction speed and body F1 of newsbot's extract against plain trafilatura, same pages, same process.
 
-Run: python benchmarks/extract_speed.py [--corpus ../shared/corpora/fundus] [--reps 3]
+Run: python benchmarks/extract_speed.py [CORPUS ...] [--reps 1] [--sample N] [--profile 10]
 
+Default corpora: ``../shared/corpora/fundus`` and ``../shared/corpora/wcxb-dev``.
 Inputs are read and prepared (each system's input exactly as ``newsbot eval``
-hands it over) before any timing; only the extraction calls are timed. A
-warm-up pass fills caches and gives the outputs that are scored; the speed is
-the median of the timed passes. Speed is reported as a ratio to the same-run
-baseline because absolute numbers depend on the machine.
+hands it over) before any timing; only the extraction calls are timed. Pages
+are interleaved: each page is extracted by both systems back to back, the
+order alternating from page to page, so that machine noise (other jobs, CPU
+frequency) hits both alike. A warm-up pass over a few pages fills caches; each
+system's time is the median over ``--reps`` timed passes, and its body scores
+come from the first one (each corpus's own metric). Speed is reported as a
+ratio to the same-run baseline because absolute numbers depend on the machine.
+``--profile N`` then profiles one more pass of newsbot alone and prints its N
+costliest functions by own time, the same pass's share of it spent inside
+trafilatura, and the cumulative time of newsbot's own stages.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from newsbot.evaluation.corpora import load_corpus
+from newsbot.evaluation.corpora import Corpus, load_corpus
 from newsbot.evaluation.harness import Timed, timed_extract
-from newsbot.evaluation.metric import BodySummary, score_body, summarize_bodies
+from newsbot.evaluation.metric import SCORERS, BodySummary, summarize_bodies
 from newsbot.evaluation.systems import BASELINE, NEWSBOT, System
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "fundus"
-"""``../shared/corpora/fundus`` relative to the repo root."""
+CORPORA = REPO.parent / "shared" / "corpora"
+DEFAULT_CORPORA = (CORPORA / "fundus", CORPORA / "wcxb-dev")
+"""``../shared/corpora/{fundus,wcxb-dev}`` relative to the repo root."""
+SYSTEMS = (NEWSBOT, BASELINE)
+WARM_UP_PAGES = 10
 
 
-def one_pass(system: System, inputs: list[tuple[str | bytes, str]]) -> tuple[float, list[Timed]]:
-    """Seconds spent inside the extraction calls of one pass over all inputs, and their results."""
-    runs = [timed_extract(system, document, url) for document, url in inputs]
-    return sum(run.seconds for run in runs), runs
+@dataclass(frozen=True)
+class Input:
+    """One page, prepared for every system, with its gold body and the corpus's body scorer."""
+
+    url: str
+    documents: dict[str, str | bytes]
+    gold: str
+    metric: str
 
 
-def measure(system: System, inputs: list[tuple[str | bytes, str]], golds: list[str], reps: int) -> tuple[float, BodySummary, int]:
-    """Median pass time, body scores of the warm-up outputs, and the number of pages the system raised on."""
-    _, runs = one_pass(system, inputs)
-    times = [one_pass(system, inputs)[0] for _ in range(reps)]
-    scores = summarize_bodies([score_body(run.extracted.body, gold) for run, gold in zip(runs, golds)])
-    return statistics.median(times), scores, sum(run.error is not None for run in runs)
+def prepare(corpus: Corpus, sample: int | None) -> list[Input]:
+    """Each page's input for each system, read before any timing; every ``len/sample``-th page with ``--sample``."""
+    pages = corpus.pages
+    if sample is not None and sample < len(pages):
+        pages = pages[:: len(pages) // sample][:sample]
+    inputs = []
+    for page in pages:
+        html = page.read_html()
+        documents = {system.name: system.prepare(page, html) for system in SYSTEMS}
+        inputs.append(Input(page.url, documents, page.body, page.metric))
+    return inputs
+
+
+def interleaved_pass(inputs: Sequence[Input]) -> dict[str, list[Timed]]:
+    """One pass over the pages, both systems on each page in turn, first one way round, then the other."""
+    runs: dict[str, list[Timed]] = {system.name: [] for system in SYSTEMS}
+    for i, item in enumerate(inputs):
+        for system in SYSTEMS if i % 2 == 0 else SYSTEMS[::-1]:
+            runs[system.name].append(timed_extract(system, item.documents[system.name], item.url))
+    return runs
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    """Median over the timed passes of the seconds spent inside the extraction calls."""
+    body: BodySummary
+    errors: int
+
+
+def measure(inputs: Sequence[Input], reps: int) -> dict[str, Measured]:
+    for item in inputs[:WARM_UP_PAGES]:
+        for system in SYSTEMS:
+            timed_extract(system, item.documents[system.name], item.url)
+    passes = [interleaved_pass(inputs) for _ in range(reps)]
+    result = {}
+    for system in SYSTEMS:
+        first = passes[0][system.name]
+        scores = summarize_bodies([SCORERS[item.metric](run.extracted.body, item.gold) for run, item in zip(first, inputs)])
+        seconds = statistics.median(sum(run.seconds for run in runs[system.name]) for runs in passes)
+        result[system.name] = Measured(seconds, scores, sum(run.error is not None for run in first))
+    return result
+
+
+def report(name: str, pages: int, megabytes: float, results: dict[str, Measured]) -> None:
+    print(f"\n{name}: {pages} pages, {megabytes:.1f} MB of HTML")
+    print(f"{'system':<12} {'pages/s':>8} {'seconds':>8} {'P':>6} {'R':>6} {'F1':>6} {'errors':>6}")
+    for system, m in results.items():
+        print(
+            f"{system:<12} {pages / m.seconds:8.1f} {m.seconds:8.2f} "
+            f"{m.body.precision:6.3f} {m.body.recall:6.3f} {m.body.f1:6.3f} {m.errors:6d}"
+        )
+    ours, base = results[NEWSBOT.name], results[BASELINE.name]
+    f1_ratio = ours.body.f1 / base.body.f1 if base.body.f1 else float("nan")
+    print(f"ratio {NEWSBOT.name}/{BASELINE.name}: speed (pages/s) {base.seconds / ours.seconds:.2f}, F1 {f1_ratio:.3f}")
+
+
+def profile(system: System, inputs: Sequence[Input], top: int) -> None:
+    """One pass of ``system`` under cProfile: its ``top`` costliest functions by own time, then where it sits."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for item in inputs:
+        timed_extract(system, item.documents[system.name], item.url)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    entries = stats.stats  # type: ignore[attr-defined]  # {(file, line, name): (cc, nc, tottime, cumtime, callers)}
+    total = sum(entry[2] for entry in entries.values())
+    print(f"\nprofile of {system.name}, one pass over {len(inputs)} pages: {total:.2f} s of own time")
+    print(f"{'own s':>7} {'share':>6} {'calls':>8}  function")
+    for (path, line, func), (_, calls, own, _, _) in sorted(entries.items(), key=lambda kv: -kv[1][2])[:top]:
+        print(f"{own:7.2f} {own / total:6.1%} {calls:8d}  {_short(path)}:{line}({func})")
+    inside = sum(entry[2] for (path, _, _), entry in entries.items() if "/trafilatura/" in path or "/justext/" in path)
+    print(f"own time inside trafilatura (and justext): {inside:.2f} s, {inside / total:.1%}")
+    stages = sorted(
+        ((cum, f"{_short(path)}:{line}({func})") for (path, line, func), (_, _, _, cum, _) in entries.items() if "/newsbot/extraction/" in path),
+        reverse=True,
+    )
+    print("newsbot's extraction functions by cumulative time:")
+    for cum, name in stages[:top]:
+        print(f"{cum:7.2f} {cum / total:6.1%}  {name}")
+
+
+def _short(path: str) -> str:
+    for marker in ("/site-packages/", "/newsbot/", "/lib/python"):
+        if marker in path:
+            return path.split(marker, 1)[1] if marker != "/newsbot/" else "newsbot/" + path.split(marker, 1)[1]
+    return path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus directory (default: %(default)s)")
-    parser.add_argument("--reps", type=int, default=3, help="timed passes per system (default: %(default)s)")
+    parser.add_argument("corpora", type=Path, nargs="*", default=list(DEFAULT_CORPORA), help="corpus directories (default: fundus and wcxb-dev)")
+    parser.add_argument("--reps", type=int, default=1, help="timed interleaved passes (default: %(default)s)")
+    parser.add_argument("--sample", type=int, help="only this many pages of each corpus, spread evenly")
+    parser.add_argument("--profile", type=int, default=10, metavar="N", help="print newsbot's N costliest functions (0: no profile)")
     args = parser.parse_args()
 
-    corpus = load_corpus(args.corpus)
-    html = [page.read_html() for page in corpus.pages]
-    golds = [page.body for page in corpus.pages]
-    results = {}
-    for system in (NEWSBOT, BASELINE):
-        inputs = [(system.prepare(page, data), page.url) for page, data in zip(corpus.pages, html)]
-        results[system.name] = measure(system, inputs, golds, args.reps)
-
-    megabytes = sum(map(len, html)) / 1e6
-    print(f"{len(html)} pages ({megabytes:.1f} MB of HTML) from {args.corpus}; one process, warm-up + median of {args.reps} passes")
-    print(f"{'system':<12} {'pages/s':>8} {'seconds':>8} {'P':>6} {'R':>6} {'F1':>6} {'errors':>6}")
-    for name, (seconds, body, errors) in results.items():
-        print(
-            f"{name:<12} {len(html) / seconds:8.1f} {seconds:8.2f} {body.precision:6.3f} {body.recall:6.3f} {body.f1:6.3f} {errors:6d}"
-        )
-    (ours, our_body, _), (base, base_body, _) = results[NEWSBOT.name], results[BASELINE.name]
-    print(
-        f"ratio {NEWSBOT.name}/{BASELINE.name}: speed (pages/s) {base / ours:.2f}, "
-        f"F1 {our_body.f1 / base_body.f1 if base_body.f1 else float('nan'):.3f}"
-    )
+    everything: list[Input] = []
+    for root in args.corpora:
+        corpus = load_corpus(root)
+        inputs = prepare(corpus, args.sample)
+        megabytes = sum(len(item.documents[NEWSBOT.name]) for item in inputs) / 1e6
+        report(str(root), len(inputs), megabytes, measure(inputs, args.reps))
+        everything += inputs
+    print(f"\none process; warm-up of {WARM_UP_PAGES} pages, then the median of {args.reps} interleaved passes")
+    if args.profile:
+        profile(NEWSBOT, everything, args.profile)
 
 
 if __name__ == "__main__":
