@@ -167,6 +167,34 @@ def test_headings_a_table_of_contents_links_to_stay() -> None:
     assert (kept, removed) == (blocks, [])
 
 
+LISTICLE_LINKS = lxml.html.document_fromstring(
+    "<html><body><h2><a href='https://shop.example/kettle-a'>Acme Gooseneck Kettle Pro</a></h2>"
+    "<h2><a href='https://shop.example/kettle-b'>Bolt Variable Temperature Kettle</a></h2>"
+    "<h3><a href='/news/pier'>Storm closes the northern mountain pass</a></h3></body></html>"
+)
+
+
+def test_a_listicles_linked_item_headings_stay() -> None:
+    """Each item's linked name heading its own review is the story's structure, not a teaser."""
+    first = [Block("paragraph", f"{P1} {P2}"), Block("paragraph", f"{P3} {P1}")]  # (each more text than a teaser)
+    second = [Block("paragraph", f"{P2} {P3}"), Block("paragraph", f"{P3} {P2}")]
+    blocks = [Block("heading", "Acme Gooseneck Kettle Pro"), *first, Block("heading", "Bolt Variable Temperature Kettle"), *second]
+    kept, removed = drop_noise(blocks, None, set(), LinkTexts(LISTICLE_LINKS))
+    assert (kept, removed) == (blocks, [])
+
+
+def test_one_linked_heading_amid_a_story_and_teaser_cards_go() -> None:
+    """One related-story heading inside a story goes, and so do cards of a headline and a short teaser."""
+    lone = [Block("paragraph", P1), Block("heading", "Storm closes the northern mountain pass"), Block("paragraph", f"{P2} {P3} {P1} {P2}")]
+    kept, removed = drop_noise(lone, None, set(), LinkTexts(LISTICLE_LINKS))
+    assert [r.rule for r in removed] == ["link_block"]
+    teaser = "Two kettles compared for pour-over coffee at home."
+    cards = [Block("paragraph", P1), Block("heading", "Acme Gooseneck Kettle Pro"), Block("paragraph", teaser),
+             Block("heading", "Bolt Variable Temperature Kettle"), Block("paragraph", teaser + " Another look.")]  # fmt: skip
+    kept, removed = drop_noise(cards, None, set(), LinkTexts(LISTICLE_LINKS))
+    assert [r.rule for r in removed] == ["link_block", "link_block"]
+
+
 def test_read_also_marker_with_a_separator_and_headline_goes() -> None:
     lines = ["Read also: Storm closes the northern pass", "Funda olunye udaba lapha | Abahlanu baboshiwe", "Lesen Sie auch » Neue Brücke"]
     kept, removed = drop_noise([Block("paragraph", t) for t in lines] + [Block("paragraph", P1)], None, set())

@@ -438,7 +438,9 @@ def drop_noise(
     long_seen = _EarlierTexts()
     kept: list[Block] = []
     removed: list[Removal] = []
-    for block in blocks:
+    blocks = list(blocks)
+    sections = _linked_section_heads(blocks, links) if links is not None else set()
+    for i, block in enumerate(blocks):
         key = fold(block.text)
         if not key:
             continue
@@ -450,6 +452,8 @@ def drop_noise(
             kind = "duplicate"  # the same paragraph again behind a dateline or kicker ("Neuss · …")
         else:
             kind = _noise_kind(block.text, names, links)
+            if kind == "link_block" and i in sections:
+                kind = None  # a listed item's linked name heading its own write-up, not a teaser
         if kind is not None:
             removed.append(Removal(kind, block.text))
             continue
@@ -458,6 +462,37 @@ def drop_noise(
             long_seen.add(key)  # (a paragraph holding a quote's words is the story; the quote, its pull quote)
         kept.append(block)
     return kept, removed
+
+
+# A teaser card is a linked headline and one teaser of at most this many characters; a heading
+# followed by more prose than that before the next heading opens a section of the story.
+MAX_TEASER_CHARS = 400
+# A listicle names at least this many items in linked headings (one such heading amid a story is a related-story link).
+MIN_LINKED_SECTIONS = 2
+
+
+def _linked_section_heads(blocks: list[Block], links: LinkTexts) -> set[int]:
+    """Indexes of linked headings that each open a section of prose, when there are enough of them
+    to be a listicle's items ("10 best kettles": each kettle's linked name heads its review)."""
+    heads = {
+        i
+        for i, block in enumerate(blocks)
+        if block.type == "heading" and links.is_link_block(block.text) and _opens_section(blocks[i + 1 :], links)
+    }
+    return heads if len(heads) >= MIN_LINKED_SECTIONS else set()
+
+
+def _opens_section(following: list[Block], links: LinkTexts) -> bool:
+    """Whether the blocks after a linked heading, up to the next heading, are prose of the page's own
+    (not link blocks) longer than a teaser card's."""
+    prose = 0
+    for block in following:
+        if block.type == "heading":
+            break
+        if links.is_link_block(block.text):
+            return False
+        prose += len(block.text)
+    return prose > MAX_TEASER_CHARS
 
 
 _WORD_RUN = re.compile(r"\w+")
