@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .exporters import make_dirs
-from .extraction.urls import normalize_url, site_of
+from .urls import normalize_url, site_of
 
 HTTP_SCHEMES = frozenset({"http", "https"})
 

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 from .checks import describe
 from .exporters import BatchNotWritten, BatchWriter, run_summary_path, write_json
 from .extraction import Article, ExtractionError, TemplateStore
-from .extraction.urls import url_id
+from .urls import url_id
 from .items import Page
 from .policy import reservation_reason
 from .sites import SiteConfig

@@ -32,7 +32,7 @@ from warcio.warcwriter import WARCWriter
 
 from . import __version__
 from .exporters import make_dirs, new_run_id, site_folder
-from .extraction.urls import site_of
+from .urls import site_of
 from .items import Page
 from .policy import reservation_reason
 

@@ -29,7 +29,7 @@ from scrapy.utils.asyncio import is_asyncio_available
 
 from .extraction import Article, ExtractionError, Lesson, TemplateSnapshot, extract, extract_and_learn
 from .extraction.templates import Templates
-from .extraction.urls import site_of
+from .urls import site_of
 from .items import Page
 from .sites import SiteConfig, sites_in
 from .state.templates import templates_of

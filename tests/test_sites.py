@@ -21,11 +21,11 @@ from newsbot.sites import (
     load_site,
     load_sites,
     parse_site,
-    pattern_target,
     select_sites,
     shipped_sites,
     site_for_url,
 )
+from newsbot.urls import pattern_target
 
 REPO = Path(__file__).resolve().parent.parent
 FUNDUS = REPO.parent / "shared" / "corpora" / "fundus"

@@ -14,6 +14,7 @@ from newsbot.extraction.metadata import Metadata
 from newsbot.extraction.page import Page, parse_html
 from newsbot.extraction.patterns import load_patterns
 from newsbot.extraction.record import Block
+from newsbot.urls import load_url_table
 from newsbot.extraction.verdict import (
     PageSignals,
     article_like_url,
@@ -174,7 +175,7 @@ def test_home_page_is_a_listing_or_a_service_page() -> None:
 def test_every_drop_reason_is_in_the_schema_enum() -> None:
     enum = set(json.loads(SCHEMA.read_text("utf-8"))["properties"]["drop_reason"]["enum"])
     kinds = set(load_patterns("page_kinds")["types"]) | set(load_patterns("page_kinds")["weak_types"])
-    kinds |= set(load_patterns("url_shapes")["page_kinds"])
+    kinds |= set(load_url_table("url_shapes")["page_kinds"])
     assert kinds <= enum
     assert {"empty_body", "too_short", "not_article_type", "no_article_signals", None} <= enum
 

@@ -15,7 +15,7 @@ from lxml.etree import _Element
 from .clean import MIN_HEADLINE_CHARS, Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
-from .urls import brand_label
+from ..urls import brand_label
 
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 

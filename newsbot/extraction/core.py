@@ -22,7 +22,7 @@ from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import Lesson, Templates, TemplateStore, remove_template_blocks, template_blocks
-from .urls import is_home_page, site_of, url_id
+from ..urls import is_home_page, site_of, url_id
 from .verdict import article_verdict, page_signals
 
 def _canonical(page: Page, site: str | None) -> str | None:

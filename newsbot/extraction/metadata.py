@@ -29,7 +29,7 @@ from lxml.html import HtmlElement
 from .clean import link_share
 from .page import Page
 from .patterns import load_patterns
-from .urls import brand_label, site_of
+from ..urls import brand_label, site_of
 
 _SPACE = re.compile(r"\s+")
 _AUTHOR_SPLIT = re.compile(

@@ -5,7 +5,7 @@ publication date, a byline, a dated URL) against what says another kind of page 
 product, a category, a listing, a forum thread, documentation, a service page), read
 from the intact page before cleaning: declared types, URL folders, buy buttons and
 prices, code blocks, headline cards. The tables are ``patterns/page_kinds.json`` and
-``patterns/url_shapes.json``.
+``newsbot/urls/url_shapes.json``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .metadata import PUBLISHED_META, Metadata
 from .page import ARTICLE_TYPES, Page, jsonld_types
 from .patterns import load_patterns
 from .record import Block
-from .urls import is_home_page
+from ..urls import is_home_page, load_url_table
 
 # A body shorter than this (in Latin-letter equivalents, see ``text_weight``) is a stub,
 # a gallery or a teaser, not an article.
@@ -67,13 +67,13 @@ def text_weight(text: str) -> float:
 
 @lru_cache(maxsize=1)
 def _url_kinds() -> dict[str, tuple[re.Pattern[str], ...]]:
-    kinds = load_patterns("url_shapes")["page_kinds"]
+    kinds = load_url_table("url_shapes")["page_kinds"]
     return {kind: tuple(re.compile(p, re.I) for p in patterns) for kind, patterns in kinds.items()}
 
 
 @lru_cache(maxsize=1)
 def _story_shapes() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.I) for p in load_patterns("url_shapes")["story"])
+    return tuple(re.compile(p, re.I) for p in load_url_table("url_shapes")["story"])
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..extraction.patterns import load_patterns
-from ..sites import pattern_target
+from ..urls import load_url_table, pattern_target
 
 # What a document is, by the local name of its root element (namespace prefix dropped):
 # URLs lie (feeds at /news, sitemaps at /index.php), content does not.
@@ -205,7 +204,7 @@ def sitemap_entries(body: bytes, base_url: str | None = None) -> list[Entry]:
 @lru_cache(maxsize=1)
 def _link_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
     """The URL table shared with the article verdict; every page kind's folders count as "not an article"."""
-    data = load_patterns("url_shapes")
+    data = load_url_table("url_shapes")
     lists = {key: data[key] for key in ("article", "not_article", "pagination", "feed_type")}
     lists["not_article"] = [*lists["not_article"], *(p for kind in data["page_kinds"].values() for p in kind)]
     return {key: tuple(re.compile(p, re.I) for p in value) for key, value in lists.items()}

@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from ..checks import HTTP_SCHEMES, http_url
-from ..extraction.urls import normalize_url, site_of
+from ..urls import normalize_url, site_of
 from ..items import Page
 from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
 from .discovery import (

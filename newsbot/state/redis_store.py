@@ -42,7 +42,7 @@ from ..extraction.templates import (
     threshold,
     total_weight,
 )
-from ..extraction.urls import normalize_url
+from ..urls import normalize_url
 from .store import Known, Reconciled, Seen, Validators, settle_batches, utc_now
 
 # A Redis restart or failover takes a few seconds: every command is retried for about 15 s before the

@@ -22,7 +22,7 @@ from scrapy.http import Response
 
 from ..extraction import ExtractionError, TemplateStore, learn
 from ..extraction.templates import MIN_PAGES, WINDOW, decay_per_page
-from ..extraction.urls import site_of
+from ..urls import site_of
 from ..items import Page
 
 if TYPE_CHECKING:
