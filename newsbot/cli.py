@@ -112,7 +112,7 @@ def _setting(pair: str) -> tuple[str, str]:
 
 def _since(value: str) -> str:
     """``--since`` is checked here, so a typo is a usage error; the spider counts a duration from its own start."""
-    from .spiders.discovery import parse_since
+    from .discovery import parse_since
 
     try:
         parse_since(value)

@@ -17,7 +17,7 @@ from scrapy.utils.project import get_project_settings
 from .checks import UsageError, crawl_folders
 from .exporters import new_run_id, run_summary_path
 from .sites import SiteConfigError, select_sites, sites_in
-from .spiders.discovery import parse_since
+from .discovery import parse_since
 from .spiders.news import NewsSpider, check_start
 from .state.crawl import LOCKED
 

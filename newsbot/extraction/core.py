@@ -14,7 +14,8 @@ from .. import __version__
 from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, drop_pull_quotes, place_lead, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
-from .hints import Hints, apply_hints
+from ..hints import Hints
+from .hints import apply_hints
 from .hydration import HiddenStory
 from .metadata import Metadata, detect_language, read_metadata
 from .page import ExtractionError, Page, parse_fragment, parse_html

@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 
 from cssselect import SelectorError
 
-from ..extraction.hints import Hints, css_to_xpath
+from ..hints import Hints, css_to_xpath
 from ..urls import pattern_target, site_of
 
 SITES_DIR = Path(__file__).parent
@@ -89,7 +89,7 @@ class SiteConfig:
     def is_article_url(self, url: str) -> bool | None:
         """False when a deny pattern matches, else whether an allow pattern does; None when there are no allow patterns.
 
-        None leaves the call to the generic heuristics (``newsbot.spiders.discovery``).
+        None leaves the call to the generic heuristics (``newsbot.discovery``).
         """
         target = pattern_target(url)
         if any(pattern.search(target) for pattern in self.deny):

@@ -21,7 +21,8 @@ from ..checks import HTTP_SCHEMES, http_url
 from ..urls import normalize_url, site_of
 from ..items import Page
 from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
-from .discovery import (
+from ..discovery import (
+    LISTED_MODIFIED,
     Entry,
     feed_entries,
     is_feed_type,
@@ -36,8 +37,6 @@ from .discovery import (
 # Request meta keys. A page with a section depth is a listing whose links are read (0 = a start point);
 # pages without one are leaves, or a feed start would turn into a crawl of the whole site.
 SECTION_DEPTH = "newsbot_section_depth"
-# When the feed or sitemap that named the page says it last changed (ISO 8601, UTC).
-LISTED_MODIFIED = "newsbot_listed_modified"
 # Scrapy's own key: a site with a configured delay keeps exactly that delay instead of AutoThrottle's.
 FIXED_DELAY = "autothrottle_dont_adjust_delay"
 # The page names its own next page: <a rel="next"> or <link rel="next">.

@@ -22,7 +22,7 @@ from scrapy.exceptions import CloseSpider
 from ..checks import describe
 from ..exporters import new_run_id
 from ..urls import normalize_url, site_of
-from ..spiders.discovery import parse_date
+from ..discovery import parse_date
 from .lock import SiteLock, SiteLocked
 from .store import Known, Reconciled, Seen, StateStore, Validators, utc_now
 

@@ -17,8 +17,7 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.gz import gzip_magic_number
 
-from ..spiders.discovery import SNIFF_BYTES, sniff_kind
-from ..spiders.news import LISTED_MODIFIED
+from ..discovery import LISTED_MODIFIED, SNIFF_BYTES, sniff_kind
 from .crawl import CrawlState
 from .store import Validators
 

@@ -1,6 +1,9 @@
 """Discovery, as pure functions: what a document is, which pages a feed or sitemap lists and when they changed,
 which links of a section page are articles or its next page, which feeds a page and which sitemaps a
-robots.txt announce, and how old is too old (``--since``)."""
+robots.txt announce, and how old is too old (``--since``).
+
+Scrapy-free and below both its users: the spider (:mod:`newsbot.spiders.news`) navigates with it and
+the crawl state (:mod:`newsbot.state`) reads the same dates and document kinds."""
 
 from __future__ import annotations
 
@@ -14,8 +17,11 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..urls import load_url_table, pattern_target
+from .urls import load_url_table, pattern_target
 
+# Request meta key: when the feed or sitemap that named the page says it last changed (ISO 8601, UTC).
+# The spider sets it; the state middleware reads it to tell a changed article from a known one.
+LISTED_MODIFIED = "newsbot_listed_modified"
 # What a document is, by the local name of its root element (namespace prefix dropped):
 # URLs lie (feeds at /news, sitemaps at /index.php), content does not.
 ROOT_KINDS: dict[str, str] = {
