@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .exporters import make_dirs
+from .paths import make_dirs
 from .urls import normalize_url, site_of
 
 HTTP_SCHEMES = frozenset({"http", "https"})

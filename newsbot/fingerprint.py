@@ -28,7 +28,7 @@ from datasketch.hashfunc import sha1_hash32
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from .pipelines import drop_item
+from .drops import drop_item
 from .state.crawl import CrawlState
 
 if TYPE_CHECKING:

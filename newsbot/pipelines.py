@@ -20,7 +20,9 @@ from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
 from .checks import describe
-from .exporters import BatchNotWritten, BatchWriter, run_summary_path, write_json
+from .drops import drop_item
+from .exporters import BatchNotWritten, BatchWriter, write_json
+from .paths import run_summary_path
 from .extraction import Article, ExtractionError, TemplateStore
 from .urls import url_id
 from .items import Page
@@ -95,12 +97,6 @@ def page_record(
 ) -> Article:
     """A fetched page as its record, with its site config from ``sites`` (see :func:`~newsbot.workers.read_page`)."""
     return read_page(page, templates, (sites or {}).get(page.source or ""))[0]
-
-
-def drop_item(stats: StatsCollector, reason: str) -> DropItem:
-    """Count a drop by reason; the log line stays at DEBUG because drops are the normal case."""
-    stats.inc_value(f"newsbot/dropped/{reason}")
-    return DropItem(reason, log_level="DEBUG")
 
 
 class ValidatePipeline:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from . import settings
 from .checks import UsageError, describe, writable_folder
-from .exporters import RUNS_FOLDER, BatchWriter, new_run_id
+from .exporters import BatchWriter
+from .paths import RUNS_FOLDER, new_run_id
 from .extraction import ExtractionError
 from .pipelines import page_record
 from .sites import shipped_sites

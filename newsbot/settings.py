@@ -117,7 +117,7 @@ NEWSBOT_COMMIT_DELAY = 0.0
 # request frontier, dupefilter and article store; empty: one machine, Scrapy's scheduler and the SQLite state
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The add-on that switches the scheduler and the duplicate check to Redis when REDIS_URL is set, and does nothing else
-ADDONS = {"newsbot.state.redis_crawl.ScaleOut": 0}
+ADDONS = {"newsbot.scale_out.ScaleOut": 0}
 # Every newsbot key in Redis starts with this, so one Redis can serve several newsbot installations
 NEWSBOT_REDIS_PREFIX = "newsbot"
 # This worker's name in file names and in Redis (<run-id>-<worker>-<n>.jsonl); empty: 6 random hex digits

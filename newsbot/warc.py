@@ -31,7 +31,7 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
-from .exporters import make_dirs, new_run_id, site_folder
+from .paths import make_dirs, new_run_id, site_folder
 from .urls import site_of
 from .items import Page
 from .policy import reservation_reason

@@ -20,7 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
 from ..checks import describe
-from ..exporters import new_run_id
+from ..paths import new_run_id
 from ..urls import normalize_url, site_of
 from ..discovery import parse_date
 from .lock import SiteLock, SiteLocked

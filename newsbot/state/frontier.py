@@ -84,7 +84,7 @@ def decode_request(raw: bytes, spider: Spider) -> Request:
 
 class RedisScheduler(BaseScheduler):
     """Scheduler over the shared frontier (``SCHEDULER`` when ``REDIS_URL`` is set, see
-    :class:`~newsbot.state.redis_crawl.ScaleOut`). Requests that cannot be serialized stay
+    :class:`~newsbot.scale_out.ScaleOut`). Requests that cannot be serialized stay
     in a local queue, served first.
     """
 
