@@ -13,8 +13,9 @@ from pathlib import Path
 
 from . import __version__
 from .checks import UsageError, http_url, writable_file, writable_folder
-from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
+from .extraction import ExtractionError, Trace, extract, learn
 from .sites import SiteConfigError, shipped_sites, site_for_url
+from .state.template_store import SqliteTemplateStore
 
 
 def _read_input(name: str) -> tuple[bytes, str]:
@@ -70,7 +71,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return _read_input(name)
 
     sites = shipped_sites()
-    templates = TemplateStore(args.state) if args.state else None
+    templates = SqliteTemplateStore(args.state) if args.state else None
     if templates is not None:
         # learn from every input first, so each is printed cleaned with all that was learned
         for name in args.paths:

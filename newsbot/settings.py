@@ -77,7 +77,7 @@ ITEM_PIPELINES = {
 SPIDER_MIDDLEWARES = {
     "newsbot.state.middlewares.KnownArticleMiddleware": 600,
     # Learn each page into its site's template; hold a new site's first pages until it is ready
-    "newsbot.state.templates.TemplateHoldMiddleware": 650,
+    "newsbot.state.template_hold.TemplateHoldMiddleware": 650,
 }
 # Conditional GET for feeds and sitemaps; below RetryMiddleware (550), so it sees final answers, not attempts
 DOWNLOADER_MIDDLEWARES = {"newsbot.state.middlewares.ConditionalGetMiddleware": 540}

@@ -32,7 +32,7 @@ from .extraction.templates import Templates
 from .urls import site_of
 from .items import Page
 from .sites import SiteConfig, sites_in
-from .state.templates import templates_of
+from .state.template_hold import templates_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

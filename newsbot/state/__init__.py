@@ -3,6 +3,7 @@
 Layout::
 
     <state>/newsbot.sqlite3     exported articles, their URLs, feed validators, pending batches
+    <state>/templates.sqlite3   learned site templates (:mod:`newsbot.state.template_store`)
     <state>/locks/<site>.lock   one flock per site: a second crawl of a site refuses to start
 
 Delete the folder and the next crawl exports every article again; never share it

@@ -26,7 +26,7 @@ whose queue is momentarily empty closes while others still add requests (its
 ``RedisSpider`` idles instead, a start path Scrapy >= 2.16 no longer has); it pickles
 requests (code execution for anyone who can write to Redis); and it cannot keep a
 request that must stay in its process (the held-pages release of
-:mod:`newsbot.state.templates`, whose callback is a closure). This module is the
+:mod:`newsbot.state.template_hold`, whose callback is a closure). This module is the
 small part of it newsbot needs, over redis-py.
 """
 

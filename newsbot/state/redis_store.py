@@ -326,10 +326,9 @@ class RedisTemplateStore(TemplateStore):
     Keys: ``<prefix>:templates:pages`` HASH site -> pages learned, ``<prefix>:templates:weights`` HASH site ->
     its total weight; per site ``<prefix>:templates:<site>:urls`` ZSET url id -> page number and
     ``<prefix>:templates:<site>:signatures`` HASH signature -> "pages weight seen". The weights, window and
-    bounds are the SQLite store's; nothing is cached in the process, since other workers keep learning.
+    bounds are the SQLite store's (:mod:`newsbot.state.template_store`); nothing is cached in the process, since other workers keep learning.
     """
 
-    # No SQLite file: no super().__init__.
     def __init__(self, client: redis.Redis, prefix: str = "newsbot", window: int = WINDOW) -> None:
         self.redis = client
         self.prefix = f"{prefix}:templates"
