@@ -123,7 +123,7 @@ def _since(value: str) -> str:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from .crawl import run_crawl
+    from .runner import run_crawl
 
     if args.start is None and args.site is None:
         print("newsbot crawl: give a start URL, --site NAME or --site all", file=sys.stderr)
@@ -152,7 +152,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .crawl import run_demo
+    from .runner import run_demo
 
     return run_demo(output=args.output)
 

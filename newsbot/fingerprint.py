@@ -29,7 +29,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from .drops import drop_item
-from .state.crawl import CrawlState
+from .state.crawl_state import CrawlState
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

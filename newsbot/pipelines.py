@@ -1,7 +1,7 @@
 """Item pipelines, in order: extract -> validate -> deduplicate -> state -> export. Thin adapters around the core.
 
 Every drop is counted (stats ``newsbot/dropped/<reason>``) and listed with its URL in
-the run summary (:class:`~newsbot.state.crawl.CrawlState` listens to ``item_dropped``), and so
+the run summary (:class:`~newsbot.state.crawl_state.CrawlState` listens to ``item_dropped``), and so
 is every page an exception stopped (``newsbot/failed_pages``; ``item_error``, ``spider_error``).
 """
 
@@ -28,7 +28,7 @@ from .urls import url_id
 from .items import Page
 from .policy import reservation_reason
 from .sites import SiteConfig
-from .state.crawl import LOCKED, CrawlState
+from .state.crawl_state import LOCKED, CrawlState
 from .workers import PageExtractor, read_page
 
 if TYPE_CHECKING:

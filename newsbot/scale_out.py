@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from scrapy.settings import BaseSettings
 
 from .pipelines import DedupPipeline
-from .state.crawl import CrawlState
+from .state.crawl_state import CrawlState
 from .state.redis_crawl import RedisCrawlState
 
 if TYPE_CHECKING:

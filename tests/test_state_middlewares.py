@@ -18,7 +18,7 @@ import newsbot.settings
 from newsbot.discovery import LISTED_MODIFIED
 from newsbot.spiders.news import NewsSpider
 from newsbot.state import Seen, StateStore, Validators
-from newsbot.state.crawl import CrawlState
+from newsbot.state.crawl_state import CrawlState
 from newsbot.state.middlewares import CONDITIONAL, ConditionalGetMiddleware, KnownArticleMiddleware
 
 SITE = "https://news.example"

@@ -89,7 +89,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:
         """The spider choosing from NEWSBOT_SITES_DIR's sites; for bad arguments (``-a site=nope``) a spider
         that logs the one-line reason and closes, where Scrapy would print an asyncio traceback.
-        (``scrapy crawl`` and ``newsbot crawl`` check arguments and folders first: see :func:`newsbot.crawl.check_crawl`.)"""
+        (``scrapy crawl`` and ``newsbot crawl`` check arguments and folders first: see :func:`newsbot.runner.check_crawl`.)"""
         try:
             kwargs.setdefault("catalogue", sites_in(crawler.settings.get("NEWSBOT_SITES_DIR")))
             spider = super().from_crawler(crawler, *args, **kwargs)

@@ -7,8 +7,11 @@ Layout::
     <state>/locks/<site>.lock   one flock per site: a second crawl of a site refuses to start
 
 Delete the folder and the next crawl exports every article again; never share it
-between machines (flock is local). This package is Scrapy-free except for
-:mod:`newsbot.state.crawl` and :mod:`newsbot.state.middlewares`, the adapters.
+between machines (flock is local). The stores (:mod:`~newsbot.state.store`,
+:mod:`~newsbot.state.template_store`, :mod:`~newsbot.state.redis_store`) and the lock are
+Scrapy-free; the crawl's adapters are :mod:`~newsbot.state.crawl_state` (one crawl's side of the
+state), :mod:`~newsbot.state.middlewares`, :mod:`~newsbot.state.template_hold`, and with
+``REDIS_URL`` :mod:`~newsbot.state.redis_crawl` and :mod:`~newsbot.state.frontier`.
 """
 
 from .lock import SiteLock, SiteLocked

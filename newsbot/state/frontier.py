@@ -1,7 +1,7 @@
 """The shared request frontier of N crawl workers (setting ``REDIS_URL``): one queue and one dupefilter in Redis.
 
 Workers started with the same ``REDIS_URL`` and the same sites form one crawl, keyed by
-its lock names (:func:`~newsbot.state.crawl.crawl_sites`)::
+its lock names (:func:`~newsbot.state.crawl_state.crawl_sites`)::
 
     <prefix>:crawl:<sites>:queue    LIST  requests as JSON, pushed right, popped left (FIFO)
     <prefix>:crawl:<sites>:seen     SET   request fingerprints (Scrapy's REQUEST_FINGERPRINTER, 20 bytes)
@@ -45,7 +45,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
-from .crawl import CrawlState
+from .crawl_state import CrawlState
 from .redis_crawl import RedisCrawlState
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ from scrapy.exceptions import CloseSpider
 from twisted.internet import task
 
 from ..paths import new_run_id
-from .crawl import LOCKED, CrawlState, crawl_sites
+from .crawl_state import LOCKED, CrawlState, crawl_sites
 from .lock import SiteLocked
 from .store import Validators
 
