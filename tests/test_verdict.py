@@ -11,7 +11,7 @@ import pytest
 from newsbot.extraction import extract
 from newsbot.extraction.blocks import LinkTexts
 from newsbot.extraction.metadata import Metadata
-from newsbot.extraction.page import Page, parse_html
+from newsbot.extraction.page import ParsedPage, parse_html
 from newsbot.extraction.patterns import load_patterns
 from newsbot.extraction.record import Block
 from newsbot.urls import load_url_table
@@ -113,7 +113,7 @@ def test_no_article_signals() -> None:
 
 
 def _signals(html: str, url: str = SECTION_URL) -> PageSignals:
-    return page_signals(Page.from_tree(parse_html(html), url))
+    return page_signals(ParsedPage.from_tree(parse_html(html), url))
 
 
 def test_cjk_counts_by_weight() -> None:

@@ -18,7 +18,7 @@ from ..hints import Hints
 from .hints import apply_hints
 from .hydration import HiddenStory
 from .metadata import Metadata, detect_language, read_metadata
-from .page import ExtractionError, Page, parse_fragment, parse_html
+from .page import ExtractionError, ParsedPage, parse_fragment, parse_html
 from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
@@ -26,7 +26,7 @@ from .templates import Lesson, Templates, TemplateStore, remove_template_blocks,
 from ..urls import is_home_page, site_of, url_id
 from .verdict import article_verdict, page_signals
 
-def _canonical(page: Page, site: str | None) -> str | None:
+def _canonical(page: ParsedPage, site: str | None) -> str | None:
     """The canonical link, kept only when it is on the page's own site and not a home page."""
     href = page.canonical
     if not href or not href.startswith(("http://", "https://")):
@@ -78,7 +78,7 @@ class Trace:
 
 @dataclass
 class _Parsed:
-    page: Page
+    page: ParsedPage
     site: str | None
     canonical: str | None
     id: str
@@ -90,7 +90,7 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> _Parsed:
         raise ExtractionError("empty document")
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
     decoded = decode_html(body, lowered.get("content-type"))
-    page = Page.from_tree(parse_html(decoded.text), url)
+    page = ParsedPage.from_tree(parse_html(decoded.text), url)
     site = site_of(url)
     canonical = _canonical(page, site)
     if site is None and canonical is not None:

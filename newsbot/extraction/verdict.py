@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 from .blocks import LinkTexts
 from .clean import MIN_HEADLINE_CHARS, fold
 from .metadata import PUBLISHED_META, Metadata
-from .page import ARTICLE_TYPES, Page, jsonld_types
+from .page import ARTICLE_TYPES, ParsedPage, jsonld_types
 from .patterns import load_patterns
 from .record import Block
 from ..urls import is_home_page, load_url_table
@@ -149,7 +149,7 @@ def _card_teasers(body: HtmlElement, url: str) -> frozenset[str]:
     return frozenset(teasers)
 
 
-def page_signals(page: Page) -> PageSignals:
+def page_signals(page: ParsedPage) -> PageSignals:
     """Read the page's kind signals from the intact tree (call before cleaning)."""
     types = {t for obj in page.jsonld for t in jsonld_types(obj)}
     types |= {t.casefold() for t in page.meta.get("og:type", [])}
