@@ -22,13 +22,13 @@ from twisted.python.failure import Failure
 from .checks import describe
 from .drops import drop_item
 from .exporters import BatchNotWritten, BatchWriter, write_json
-from .paths import run_summary_path
 from .extraction import Article, ExtractionError, TemplateStore
-from .urls import url_id
 from .items import Page
+from .paths import run_summary_path
 from .policy import reservation_reason
 from .sites import SiteConfig
 from .state.crawl_state import LOCKED, CrawlState
+from .urls import url_id
 from .workers import PageExtractor, read_page
 
 if TYPE_CHECKING:

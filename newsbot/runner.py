@@ -15,9 +15,9 @@ from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.project import get_project_settings
 
 from .checks import UsageError, crawl_folders
+from .discovery import parse_since
 from .paths import new_run_id, run_summary_path
 from .sites import SiteConfigError, select_sites, sites_in
-from .discovery import parse_since
 from .spiders.news import NewsSpider, check_start
 from .state.crawl_state import LOCKED
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_table(path: Path) -> dict[str, Any]:
     """Read one table; keys starting with ``_`` are documentation and are left out."""
     with open(path, encoding="utf-8") as fh:

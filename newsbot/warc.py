@@ -31,10 +31,10 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
-from .paths import make_dirs, new_run_id, site_folder
-from .urls import site_of
 from .items import Page
+from .paths import make_dirs, new_run_id, site_folder
 from .policy import reservation_reason
+from .urls import site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -154,7 +154,7 @@ class WarcCapture:
 
     def _open(self, path: Path) -> tuple[IO[bytes], WARCWriter]:
         make_dirs(path.parent)
-        fh = open(path, "xb")  # run ids are unique: an existing file is another run's, never ours to extend
+        fh = open(path, "xb")  # noqa: SIM115 - open for the run, closed in close(); run ids are unique: an existing file is another run's
         writer = WARCWriter(fh, gzip=True)
         info = {"software": f"newsbot/{__version__}", "format": "WARC File Format 1.0", "isPartOf": self.run_id}
         writer.write_record(writer.create_warcinfo_record(path.name, info))

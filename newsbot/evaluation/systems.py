@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import trafilatura
 
@@ -16,7 +16,7 @@ from .fields import PredictedFields
 class Extracted:
     body: str
     lead: str | None = None
-    metadata: PredictedFields = PredictedFields()
+    metadata: PredictedFields = field(default_factory=PredictedFields)
     """Title, authors, date and tags, when the same call gives them."""
     removals: tuple[tuple[str, str], ...] = ()
     """(rule, text) of each block the system says it removed (newsbot's ``--explain``), for the removal audit."""

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lxml.etree import _Element
 
+from ..urls import brand_label
 from .clean import MIN_HEADLINE_CHARS, Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
-from ..urls import brand_label
 
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
@@ -201,7 +201,7 @@ def is_credit_line(text: str, names: set[str]) -> bool:
 LINE_TABLES = {"copyright": "copyright", "editor_line": "editors", "photo_credit": "photo_credits"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _line_regex(table: str) -> tuple[re.Pattern[str], int]:
     data = load_patterns(table)
     return _alternation(p for ps in data["patterns"].values() for p in ps), data["max_chars"]

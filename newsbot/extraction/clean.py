@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -294,7 +294,7 @@ def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
 # --- headed boxes: widgets, polls -------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _box_headings(table: str) -> tuple[frozenset[str], int]:
     """A table of box titles (widgets, polls, source lists, summaries, breadcrumbs' home links) and
     the most text such a box holds."""

@@ -11,10 +11,11 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from .. import __version__
+from ..hints import Hints
+from ..urls import is_home_page, site_of, url_id
 from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, drop_pull_quotes, place_lead, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
-from ..hints import Hints
 from .hints import apply_hints
 from .hydration import HiddenStory
 from .metadata import Metadata, detect_language, read_metadata
@@ -23,8 +24,8 @@ from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import Lesson, Templates, TemplateStore, remove_template_blocks, template_blocks
-from ..urls import is_home_page, site_of, url_id
 from .verdict import article_verdict, page_signals
+
 
 def _canonical(page: ParsedPage, site: str | None) -> str | None:
     """The canonical link, kept only when it is on the page's own site and not a home page."""
@@ -111,7 +112,7 @@ def _core_boundary(entry: _Entry) -> _Entry:
             return entry(*args, **kwargs)
         except ExtractionError:
             raise
-        except Exception as err:  # noqa: BLE001 - the boundary: whatever broke, it broke on this page
+        except Exception as err:  # the boundary: whatever broke, it broke on this page
             raise ExtractionError(f"extraction failed ({type(err).__name__}: {err})") from err
 
     return cast(_Entry, guarded)

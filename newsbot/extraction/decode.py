@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import charset_normalizer
 from w3lib.encoding import (
@@ -93,7 +93,7 @@ def _codec(label: str | None) -> str | None:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _is_single_byte(codec: str) -> bool:
     """True when no byte starts a multi-byte sequence: asked of the codec, so no list goes stale."""
     return all(codecs.getincrementaldecoder(codec)(errors="replace").decode(bytes([b])) for b in range(0x80, 0x100))

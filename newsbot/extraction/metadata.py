@@ -12,24 +12,24 @@ from __future__ import annotations
 import copy
 import html
 import re
-from dataclasses import dataclass, field
-from functools import cache
-from datetime import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from htmldate import find_date
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
-from trafilatura.settings import Document
 from lxml import etree
 from lxml.html import HtmlElement
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
+from trafilatura.settings import Document
 
+from ..urls import brand_label, site_of
 from .clean import link_share
 from .page import ParsedPage
 from .patterns import load_patterns
-from ..urls import brand_label, site_of
 
 _SPACE = re.compile(r"\s+")
 _AUTHOR_SPLIT = re.compile(

@@ -18,13 +18,13 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from ..urls import is_home_page, load_url_table
 from .blocks import LinkTexts
 from .clean import MIN_HEADLINE_CHARS, fold
 from .metadata import PUBLISHED_META, Metadata
 from .page import ARTICLE_TYPES, ParsedPage, jsonld_types
 from .patterns import load_patterns
 from .record import Block
-from ..urls import is_home_page, load_url_table
 
 # A body shorter than this (in Latin-letter equivalents, see ``text_weight``) is a stub,
 # a gallery or a teaser, not an article.

@@ -11,16 +11,13 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.http.request import NO_CALLBACK
 from scrapy.http.headers import Headers
+from scrapy.http.request import NO_CALLBACK
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from ..checks import HTTP_SCHEMES, http_url
-from ..urls import normalize_url, site_of
-from ..items import Page
-from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
 from ..discovery import (
     LISTED_MODIFIED,
     Entry,
@@ -33,6 +30,9 @@ from ..discovery import (
     sitemap_entries,
     sniff_kind,
 )
+from ..items import Page
+from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
+from ..urls import normalize_url, site_of
 
 # Request meta keys. A page with a section depth is a listing whose links are read (0 = a start point);
 # pages without one are leaves, or a feed start would turn into a crawl of the whole site.

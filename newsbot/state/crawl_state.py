@@ -20,9 +20,9 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
 from ..checks import describe
+from ..discovery import parse_date
 from ..paths import new_run_id
 from ..urls import normalize_url, site_of
-from ..discovery import parse_date
 from .lock import SiteLock, SiteLocked
 from .store import Known, Reconciled, Seen, StateStore, Validators, utc_now
 

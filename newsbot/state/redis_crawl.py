@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-    from .redis_store import RedisStateStore
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from scrapy.http import Response
 
 from ..extraction import ExtractionError, learn
 from ..extraction.templates import MIN_PAGES, WINDOW, decay_per_page
-from ..urls import site_of
 from ..items import Page
+from ..urls import site_of
 from .template_store import SqliteTemplateStore
 
 if TYPE_CHECKING:
