@@ -243,7 +243,9 @@ def is_feed_type(mime: str | None) -> bool:
     >>> is_feed_type("application/atom+xml"), is_feed_type("text/html")
     (True, False)
     """
-    return bool(mime) and any(p.search(mime) for p in _link_patterns()["feed_type"])
+    if not mime:
+        return False
+    return any(p.search(mime) for p in _link_patterns()["feed_type"])
 
 
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)

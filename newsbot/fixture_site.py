@@ -149,8 +149,7 @@ class FixtureServer:
         self.overlay: dict[str, bytes | Response | Flaky] = {}
         self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.fixture = self
-        host, port = self._httpd.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
+        self.base_url = f"http://127.0.0.1:{self._httpd.server_port}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def respond(self, target: str, request_headers: Mapping[str, str] | None = None) -> Response:

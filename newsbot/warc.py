@@ -186,7 +186,7 @@ class _CutShort(Exception):
 class _NoQuietEnd:
     """The gzip stream as warcio reads it, with "ended before the end-of-stream marker" made an error."""
 
-    def __init__(self, fh: IO[bytes]) -> None:
+    def __init__(self, fh: gzip.GzipFile) -> None:
         self.fh = fh
 
     def read(self, size: int = -1) -> bytes:
@@ -205,11 +205,12 @@ def read_pages(path: Path) -> Iterator[Page]:
     """
     try:
         with ExitStack() as stack:
-            fh = stack.enter_context(open(path, "rb"))
-            if fh.peek(2)[:2] == GZIP_MAGIC:
+            raw = stack.enter_context(open(path, "rb"))
+            fh: IO[bytes] | _NoQuietEnd = raw
+            if raw.peek(2)[:2] == GZIP_MAGIC:
                 # Python's gzip, not warcio's own decompression: it checks each member's CRC and
                 # length and raises on a member cut short, where warcio would stop without a word.
-                fh = _NoQuietEnd(stack.enter_context(gzip.GzipFile(fileobj=fh)))
+                fh = _NoQuietEnd(stack.enter_context(gzip.GzipFile(fileobj=raw)))
             records = 0
             for record in ArchiveIterator(fh, check_digests="raise"):
                 if record.format != "warc":

@@ -12,8 +12,8 @@ from typing import Literal
 from lxml import etree
 
 from ..extraction import ExtractionError
-from ..extraction.core import parse_html
 from ..extraction.decode import decode_html
+from ..extraction.page import parse_html
 from ..extraction.record import normal_paragraph
 
 FUNDUS_INDEX = "index.json"

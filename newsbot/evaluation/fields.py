@@ -121,7 +121,9 @@ def author_contained(predicted: Sequence[str], gold: str) -> bool:
 
 def same_day_prefix(predicted: str | None, gold: str | None) -> bool:
     """WCXB's date hit: the first ten characters (the ISO day) match."""
-    return bool(predicted and gold) and predicted.strip()[:10] == gold.strip()[:10]
+    if not predicted or not gold:
+        return False
+    return predicted.strip()[:10] == gold.strip()[:10]
 
 
 def score_fields(predicted: PredictedFields, page: CorpusPage) -> dict[str, bool | None]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import trafilatura
+from trafilatura.settings import Document
 
 from ..extraction import Trace, extract
 from .corpora import CorpusPage
@@ -66,7 +68,7 @@ def _trafilatura_body(html: str | bytes, url: str) -> Extracted:
 
 def _trafilatura_metadata(html: str | bytes, url: str) -> PredictedFields:
     """trafilatura's own metadata, read the way its output gives it: authors in one string joined by "; "."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    document = cast("Document | None", trafilatura.bare_extraction(html, url=url, with_metadata=True))
     if document is None:
         return PredictedFields()
     authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())

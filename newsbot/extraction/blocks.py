@@ -109,7 +109,10 @@ def _promo_regex() -> tuple[re.Pattern[str], int, re.Pattern[str], int]:
 @lru_cache(maxsize=1)
 def _consent_regexes() -> tuple[re.Pattern[str], re.Pattern[str], int]:
     data = load_patterns("consent")
-    words = lambda key: _alternation(map(re.escape, data[key]))
+
+    def words(key: str) -> re.Pattern[str]:
+        return _alternation(map(re.escape, data[key]))
+
     return words("cookie_words"), words("action_words"), data["max_chars"]
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 
 from .. import __version__
 from ..hints import Hints
@@ -61,7 +62,7 @@ def _better_retry(blocks: list[Block], retry: list[Block]) -> bool:
 
 def main_text(tree: HtmlElement, url: str, fast: bool) -> list[Block]:
     """trafilatura's main-content step on our cleaned tree (it works on its own copy)."""
-    doc = trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False, include_tables=True)
+    doc = cast("Document | None", trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False, include_tables=True))
     return restore_structure(tree, body_blocks(doc.body if doc is not None else None))
 
 

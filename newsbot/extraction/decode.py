@@ -37,8 +37,10 @@ _NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 DETECT_BYTES = 64 * 1024
 
 
-def _repair_stray(err: UnicodeDecodeError) -> tuple[str, int]:
+def _repair_stray(err: UnicodeError) -> tuple[str, int]:
     """Decode a stray byte as windows-1252 (smart quotes pasted from an editor), else U+FFFD."""
+    if not isinstance(err, UnicodeDecodeError):  # registered for decoding only
+        raise err
     bad = err.object[err.start : err.start + 1]
     return bad.decode("cp1252", errors="replace"), err.start + 1
 
@@ -129,7 +131,7 @@ def _as_utf8(body: bytes, verdict: str, evidence: str) -> Decoded:
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     """Decode an HTML document's bytes to text; never raises on bad bytes."""
     bom, bom_bytes = read_bom(body)
-    if bom:
+    if bom and bom_bytes:
         return Decoded(body[len(bom_bytes) :].decode(bom, errors="replace"), _codec(bom) or bom, "bom")
 
     verdict = _utf8_verdict(body)

@@ -11,9 +11,10 @@ prices, code blocks, headline cards. The tables are ``patterns/page_kinds.json``
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
@@ -77,7 +78,7 @@ def _story_shapes() -> tuple[re.Pattern[str], ...]:
 
 
 @lru_cache(maxsize=1)
-def _kind_table() -> dict[str, object]:
+def _kind_table() -> dict[str, Any]:
     return load_patterns("page_kinds")
 
 
@@ -118,7 +119,7 @@ class PageSignals:
 
 
 def _buy_buttons(body: HtmlElement) -> int:
-    phrases = tuple(_kind_table()["buy"])  # type: ignore[arg-type]
+    phrases: tuple[str, ...] = tuple(_kind_table()["buy"])
     count = 0
     for el in body.iter("button", "a", "input"):
         text = el.get("value") if el.tag == "input" else el.text_content()
@@ -180,14 +181,14 @@ def headline_share(blocks: list[Block], links: LinkTexts, teasers: frozenset[str
     return sum(len(b.text) for b in headlines) / total, len(headlines)
 
 
-def kind_evidence(signals: PageSignals, url: str | None) -> Counter[str]:
+def kind_evidence(signals: PageSignals, url: str | None) -> dict[str, float]:
     """How strongly the page looks like each kind of non-article page (drop reason -> weight)."""
     table = _kind_table()
-    evidence: Counter[str] = Counter()
-    for kind, types in table["types"].items():  # type: ignore[attr-defined]
+    evidence: defaultdict[str, float] = defaultdict(float)
+    for kind, types in table["types"].items():
         if signals.types & set(types):
             evidence[kind] += TYPE_WEIGHT
-    for kind, types in table["weak_types"].items():  # type: ignore[attr-defined]
+    for kind, types in table["weak_types"].items():
         if signals.types & set(types):
             evidence[kind] += WEAK_TYPE_WEIGHT
     for kind in url_kinds(url):

@@ -57,7 +57,7 @@ def site_key(url: str) -> tuple[str | None, int | None]:
 
 def header_dict(headers: Headers) -> dict[str, str]:
     """Scrapy's multi-valued byte headers as the plain ``str`` mapping the extraction core reads."""
-    return {name.lower(): value for name, value in headers.to_unicode_dict().items()}
+    return {name.lower(): value for name, value in headers.to_unicode_dict().items()}  # type: ignore[misc]  # keys are str there
 
 
 def check_start(url: str | None) -> str:
@@ -86,7 +86,7 @@ class NewsSpider(Spider):
         settings.set("DOWNLOAD_SLOTS", download_slots(sites.values()), priority="spider")
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:  # type: ignore[override]  # or a RefusedSpider
         """The spider choosing from NEWSBOT_SITES_DIR's sites; for bad arguments (``-a site=nope``) a spider
         that logs the one-line reason and closes, where Scrapy would print an asyncio traceback.
         (``scrapy crawl`` and ``newsbot crawl`` check arguments and folders first: see :func:`newsbot.runner.check_crawl`.)"""
@@ -298,4 +298,4 @@ class RefusedSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         self.logger.error("%s", self.reason)
         raise CloseSpider("bad_arguments")
-        yield  # an async generator, as Scrapy's start() must be
+        yield  # type: ignore[unreachable]  # an async generator, as Scrapy's start() must be

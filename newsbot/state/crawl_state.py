@@ -290,7 +290,7 @@ class CrawlState:
         """The spider (or a spider middleware) raised on this response; its other pages go on."""
         self.page_failed(response.url, failure.value)
 
-    def page_failed(self, url: str, error: BaseException) -> None:
+    def page_failed(self, url: str, error: BaseException | None) -> None:
         self.stats.inc_value("newsbot/failed_pages")
         self.failed_pages.append({"url": url, "error": describe(error)})
 

@@ -117,7 +117,9 @@ class TemplateHoldMiddleware:
         held = [page for pages in self.held.values() for page in pages]
         self.held.clear()
         self.crawler.stats.inc_value("newsbot/templates/released_at_end", len(held))
-        self.crawler.engine.crawl(
-            Request(RELEASE_URL, callback=lambda response: held, meta={RELEASE: True}, dont_filter=True)
-        )
+
+        def release(response: Response) -> list[Page]:
+            return held
+
+        self.crawler.engine.crawl(Request(RELEASE_URL, callback=release, meta={RELEASE: True}, dont_filter=True))
         raise DontCloseSpider
