@@ -18,7 +18,8 @@ MIN_DIV_PARAGRAPH_CHARS = 2
 # A page with at least this many story-length <p> already has paragraph markup.
 MIN_REAL_PARAGRAPHS = 3
 # A story's paragraph is at least this long (also what a story chunk holds, and what a
-# main-text result that stopped early is measured against).
+# main-text result that stopped early is measured against). The box rules of clean.py keep a
+# box for a longer block (clean.STORY_BLOCK_CHARS).
 STORY_PARAGRAPH_CHARS = 80
 
 
