@@ -1,5 +1,7 @@
 """From trafilatura's body tree to ordered blocks, then text-level clean-up.
 
+After trafilatura (stages 10 and 11): the rules here see text, where the tree rules (clean.py) saw boxes.
+
 Rules here see each block's text: titles and paragraphs repeated on the page
 appear once, credit and source lines go, and the lead is found and put first.
 """

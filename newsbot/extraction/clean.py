@@ -1,5 +1,7 @@
 """Rule-based boilerplate removal on the parsed tree, before main-text extraction.
 
+Stage 7: after hints and learned templates, before the paragraph structure and trafilatura.
+
 Each rule finds one kind of boilerplate by its text (patterns in
 ``patterns/*.json``, every language in one table) and by the shape of the block
 around it, never by class or id names, so it works on sites no one wrote a

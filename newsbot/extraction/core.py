@@ -1,4 +1,6 @@
-"""The extraction cascade: decode, parse once, clean, main text, metadata, record."""
+"""The extraction cascade: decode, parse once, clean, main text, metadata, record.
+
+The stages and their order are mapped in docs/architecture.md ("Extraction stages")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Bytes to text: which encoding a page is really in, with guards for the usual lies.
 
+Runs first, before parsing (stage 1 of docs/architecture.md's extraction stages).
+
 Order of evidence: byte-order mark > HTTP ``charset`` > ``<meta charset>`` /
 http-equiv > detection. Two guards correct wrong labels: bytes that are valid
 UTF-8 with non-ASCII sequences are UTF-8 whatever single-byte label they carry,

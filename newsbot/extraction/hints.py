@@ -1,5 +1,7 @@
 """Per-site extraction hints (from a site config) applied to the parsed tree, before the generic rules.
 
+Stage 4: after the intact page is read and signed, before the learned templates and trafilatura.
+
 A hint is data: CSS selectors for the article's container and for boilerplate
 the generic rules miss, and regular expressions for the site's own boilerplate
 wording, which is no general pattern (one publisher's dialog or promo line).

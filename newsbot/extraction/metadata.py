@@ -1,5 +1,7 @@
 """Article metadata from structured data first (JSON-LD, meta tags), then visible text.
 
+Reads the intact page, before hints and cleaning (stage 3); ``detect_language`` runs last, on the body.
+
 Meta tags and JSON-LD, read once into the page bundle, give title, authors,
 site name, tags and image; the slower visible-text searches (byline
 XPaths, htmldate) run only when structured data has no answer. Structured

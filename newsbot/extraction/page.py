@@ -1,4 +1,6 @@
-"""The parsed page bundle: tree, meta tags and JSON-LD read once, shared by every step."""
+"""The parsed page bundle: tree, meta tags and JSON-LD read once, shared by every step.
+
+Built right after decoding (stage 2), before anything reads or cleans the tree."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Give layout tables, div soup and ``<br><br>`` text the structure main-text extraction expects.
 
+Before trafilatura: layout tables are unwrapped before the tree rules (stage 6), the rest runs after them (stage 8).
+
 trafilatura scores ``<p>``-like blocks and keeps tables whole; a page laid
 out with tables, or whose paragraphs are bare ``<div>`` text or runs of text
 split by double line breaks, otherwise comes out as one run-on paragraph,

@@ -22,8 +22,8 @@ site's pages stays a quarter, and a redesign's blocks take over from the old
 ones within the window.
 
 This module is the learning logic and runs inside extraction: blocks are signed
-on the parsed page before hints and cleaning, and the site's boilerplate blocks
-are dropped right after hints, before the generic cleaning rules and trafilatura.
+on the intact parsed page (stage 3), and the site's boilerplate blocks are dropped
+right after hints (stage 5), before the generic cleaning rules and trafilatura.
 The stores that keep the counts are in :mod:`newsbot.state.template_store` (SQLite)
 and :mod:`newsbot.state.redis_store` (Redis); the core reaches them only through
 :class:`TemplateStore`. Both are bounded: each site keeps at most

@@ -1,5 +1,7 @@
 """Is this page one article? The verdict and, when not, the reason a crawl reports.
 
+Its signals are read from the intact page (stage 3); the verdict is given on the extracted blocks (stage 12).
+
 A page is weighed twice: what says "one article" (a declared article type, a declared
 publication date, a byline, a dated URL) against what says another kind of page (a
 product, a category, a listing, a forum thread, documentation, a service page), read
