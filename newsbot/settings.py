@@ -110,7 +110,8 @@ NEWSBOT_TEMPLATE_WINDOW = 1000
 # The same story under several URLs or sites: "mark" sets duplicate_of (no article lost silently),
 # "drop" exports only the first seen, "off" turns the check off
 NEWSBOT_NEAR_DUPLICATES = "mark"
-# Seconds slept inside each batch commit (before the rename, before marking exported): crash tests only
+# Seconds slept inside each batch commit (before the rename, before marking exported): a crash-test hook
+# (tests/test_kill9.py kills crawls inside those windows); 0 outside tests
 NEWSBOT_COMMIT_DELAY = 0.0
 
 # Scale-out (newsbot.state.redis_crawl): workers started with the same REDIS_URL (environment or -s) share one
