@@ -28,7 +28,7 @@ from pathlib import Path
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from newsbot.evaluation.corpora import Page, load_corpus
+from newsbot.evaluation.corpora import CorpusPage, load_corpus
 from newsbot.evaluation.fields import same_language
 from newsbot.extraction import ExtractionError, extract
 
@@ -91,7 +91,7 @@ DETECTORS: dict[str, Callable[[], Model]] = {
 """Name -> model factory; "low" is lingua's low-accuracy mode, "12 languages" is restricted to :data:`ISSUE_LANGUAGES`."""
 
 
-def newsbot_body(page: Page) -> str:
+def newsbot_body(page: CorpusPage) -> str:
     try:
         return extract(page.read_html(), page.url).body
     except ExtractionError:

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import trafilatura
 
-from newsbot.extraction import TemplateStore, extract, learn
+from newsbot.extraction import extract, learn
+from newsbot.state.template_store import SqliteTemplateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "fixtures" / "site"
@@ -75,7 +76,7 @@ def main() -> int:
     print(f"{'system':12} {'@' + str(CHECKPOINT):>10} {'@end':>10} {'growth':>10} {'pages/s':>8}")
     run("trafilatura", lambda body, url: trafilatura.extract(body, url=url, include_comments=False), args.pages, args.sites)
     with tempfile.TemporaryDirectory() as state:
-        store = TemplateStore(state)
+        store = SqliteTemplateStore(state)
 
         def newsbot(body: bytes, url: str) -> None:
             learn(body, url, store)

@@ -24,7 +24,7 @@ import redis
 from scrapy import Request, Spider
 from scrapy.utils.request import RequestFingerprinter
 
-from newsbot.extraction.urls import url_id
+from newsbot.urls import url_id
 from newsbot.fingerprint import NearDuplicateIndex
 from newsbot.state.frontier import encode_request
 from newsbot.state.redis_store import RedisStateStore

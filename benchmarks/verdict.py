@@ -18,7 +18,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from newsbot.evaluation.corpora import Page, load_corpus
+from newsbot.evaluation.corpora import CorpusPage, load_corpus
 from newsbot.extraction import ExtractionError, extract
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ Verdict = tuple[str, str | None]
 """(part the page is counted in, drop reason or None for an article)."""
 
 
-def _verdict(page: Page) -> str | None:
+def _verdict(page: CorpusPage) -> str | None:
     try:
         # a page saved without its URL is read as the file, as ``newsbot extract`` reads it
         return extract(page.read_html(), page.url or page.path.as_uri()).drop_reason
@@ -37,11 +37,11 @@ def _verdict(page: Page) -> str | None:
         return "extraction_error"
 
 
-def _part(page: Page) -> str:
+def _part(page: CorpusPage) -> str:
     return f"{page.page_type or 'news'}/{page.half or 'all'}"
 
 
-def verdicts(pages: list[Page], cache: Path | None, workers: int) -> list[Verdict]:
+def verdicts(pages: list[CorpusPage], cache: Path | None, workers: int) -> list[Verdict]:
     """Each page's part and drop reason, read from ``cache`` when it holds them."""
     cached: dict[str, str | None] = {}
     if cache is not None and cache.is_file():

@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from .features import dataset_features, pandas_dtypes  # noqa: E402 (light: datasets loads on call)
+from .features import dataset_features, pandas_dtypes  # light: datasets loads on call
 
 __all__ = ["__version__", "dataset_features", "pandas_dtypes"]

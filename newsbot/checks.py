@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .exporters import make_dirs
-from .extraction.urls import normalize_url, site_of
+from .paths import make_dirs
+from .urls import normalize_url, site_of
 
 HTTP_SCHEMES = frozenset({"http", "https"})
 
@@ -36,7 +36,7 @@ def http_url(url: str | None, what: str) -> str:
         usable = bool(url) and urlsplit(url).scheme in HTTP_SCHEMES and bool(site_of(url))
     except ValueError:  # urlsplit: "Invalid IPv6 URL"
         usable = False
-    if not usable:
+    if not usable or not url:
         raise UsageError(f"{what} must be an http(s) URL with a host, got {url!r}")
     return normalize_url(url)
 
@@ -84,7 +84,7 @@ def crawl_folders(output: str | Path, state: str | Path) -> None:
     writable_folder(state, "the state folder (--state, NEWSBOT_STATE_DIR)")
 
 
-def describe(err: BaseException) -> str:
+def describe(err: BaseException | None) -> str:
     """An unexpected exception as one line: its type and message (the traceback goes to the log, if anywhere).
 
     >>> describe(ValueError("Invalid IPv6 URL"))

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from . import __version__
 from .checks import UsageError, http_url, writable_file, writable_folder
-from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
+from .extraction import ExtractionError, Trace, extract, learn
 from .sites import SiteConfigError, shipped_sites, site_for_url
+from .state.template_store import SqliteTemplateStore
 
 
 def _read_input(name: str) -> tuple[bytes, str]:
@@ -70,7 +71,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return _read_input(name)
 
     sites = shipped_sites()
-    templates = TemplateStore(args.state) if args.state else None
+    templates = SqliteTemplateStore(args.state) if args.state else None
     if templates is not None:
         # learn from every input first, so each is printed cleaned with all that was learned
         for name in args.paths:
@@ -112,7 +113,7 @@ def _setting(pair: str) -> tuple[str, str]:
 
 def _since(value: str) -> str:
     """``--since`` is checked here, so a typo is a usage error; the spider counts a duration from its own start."""
-    from .spiders.discovery import parse_since
+    from .discovery import parse_since
 
     try:
         parse_since(value)
@@ -122,7 +123,7 @@ def _since(value: str) -> str:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from .crawl import run_crawl
+    from .runner import run_crawl
 
     if args.start is None and args.site is None:
         print("newsbot crawl: give a start URL, --site NAME or --site all", file=sys.stderr)
@@ -151,7 +152,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .crawl import run_demo
+    from .runner import run_demo
 
     return run_demo(output=args.output)
 

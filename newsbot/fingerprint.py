@@ -28,8 +28,8 @@ from datasketch.hashfunc import sha1_hash32
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from .pipelines import drop_item
-from .state.crawl import CrawlState
+from .drops import drop_item
+from .state.crawl_state import CrawlState
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -1,4 +1,7 @@
-"""The bundled fixture news site served on a loopback port, for tests and ``newsbot demo``.
+"""The bundled fixture news site served on a loopback port, for tests, ``newsbot demo`` and one's own crawls.
+
+``python -m newsbot.fixture_site [--port N]`` serves it on ``127.0.0.1`` until Ctrl-C, to point
+``newsbot crawl`` or ``scrapy crawl news -a start=...`` at.
 
 The site lives in ``fixtures/site/`` of the source checkout: static pages of a
 fictional news outlet with realistic boilerplate, plus ``manifest.json``, the
@@ -21,33 +24,28 @@ og:url, feed and sitemap entries) as ``__BASE__``, replaced by the server's
 base URL when served, so the same files work on any port.
 
 The site can change between crawls without copying it: ``FixtureServer.overlay``
-maps paths to new content or to a canned response, and :func:`site_changes`
-builds the scripted change set of ``fixtures/site-changes/`` (new and edited
-articles, a failing page, a redirect, a syndicated copy). Every page carries an
+maps paths to new content or to a canned response (the incremental tests build
+theirs from ``fixtures/site-changes/`` with ``tests/site_changes.py``). Every page carries an
 ETag (and files a Last-Modified), and conditional GETs get 304s, like a real
 news server's feeds.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
-import json
-import re
+import sys
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
-from xml.sax.saxutils import escape
 
 FIXTURE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
-SITE_CHANGES = FIXTURE_SITE.parent / "site-changes"
 # The Last-Modified of every file of the site: the day the fictional outlet last published.
 SITE_LAST_MODIFIED = "Mon, 22 Apr 2024 06:00:00 GMT"
 
@@ -123,7 +121,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class FixtureServer:
-    """The fixture site on ``127.0.0.1`` at a free port; ``respond`` decides every answer.
+    """The fixture site on ``127.0.0.1`` at ``port`` (0: a free one); ``respond`` decides every answer.
 
     ``requests`` lists the request targets (path and query, as sent) in arrival
     order; handler threads only append to it, which is atomic, so reading it
@@ -137,7 +135,7 @@ class FixtureServer:
     threads only read it.
     """
 
-    def __init__(self, root: Path = FIXTURE_SITE) -> None:
+    def __init__(self, root: Path = FIXTURE_SITE, port: int = 0) -> None:
         root = Path(root).resolve()
         if not (root / "index.html").is_file():
             raise FileNotFoundError(
@@ -147,10 +145,9 @@ class FixtureServer:
         self.root = root
         self.requests: list[str] = []
         self.overlay: dict[str, bytes | Response | Flaky] = {}
-        self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self._httpd.fixture = self
-        host, port = self._httpd.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
+        self.base_url = f"http://127.0.0.1:{self._httpd.server_port}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def respond(self, target: str, request_headers: Mapping[str, str] | None = None) -> Response:
@@ -237,57 +234,31 @@ def not_modified(response: Response, request_headers: Mapping[str, str]) -> Resp
     return Response(HTTPStatus.NOT_MODIFIED, b"", kept)
 
 
-def _changes(changes_dir: Path) -> dict[str, Any]:
-    return json.loads((changes_dir / "manifest.json").read_text(encoding="utf-8"))
-
-
-def site_changes(
-    recovered: bool = False, changes_dir: Path = SITE_CHANGES, site: Path = FIXTURE_SITE
-) -> dict[str, bytes | Response]:
-    """The overlay that turns the fixture site into its next edition (``fixtures/site-changes/manifest.json``).
-
-    New and syndicated pages appear, listed first in the feed and the sitemap with their
-    dates; the edited page changes in place and gets a newer date in both (RSS
-    ``atom:updated``, sitemap ``lastmod``); one feed link becomes a short URL that
-    redirects to the page; the failing page answers 500 unless ``recovered``.
-    """
-    changes = _changes(changes_dir)
-    overlay: dict[str, bytes | Response] = {}
-    rss = (site / "rss.xml").read_text(encoding="utf-8")
-    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    for path, page in {**changes["new"], **changes["syndicated"]}.items():
-        overlay[path] = (changes_dir / path).read_bytes()
-        url, when = f"__BASE__/{path}", page["lastmod"]
-        pub_date = format_datetime(datetime.fromisoformat(when))
-        item = (
-            f"<item><title>{escape(page['title'])}</title><link>{url}</link>"
-            f'<guid isPermaLink="true">{url}</guid><pubDate>{pub_date}</pubDate></item>\n'
-        )
-        rss = rss.replace("<item>", item + "<item>", 1)
-        sitemap = re.sub(r"(<urlset[^>]*>\n)", rf"\1<url><loc>{url}</loc><lastmod>{when}</lastmod></url>\n", sitemap)
-    for path, edit in changes["edited"].items():
-        text = (site / path).read_text(encoding="utf-8")
-        for old, new in edit["replace"]:
-            if old not in text:
-                raise ValueError(f"{changes_dir / 'manifest.json'}: edit of {path} does not apply: {old[:60]!r}")
-            text = text.replace(old, new)
-        overlay[path] = text.encode("utf-8")
-        updated = f"<atom:updated>{edit['lastmod']}</atom:updated>"
-        rss = re.sub(rf"(<link>__BASE__/{re.escape(path)}</link>.*?)</item>", rf"\1{updated}</item>", rss)
-        sitemap = re.sub(rf"(<loc>__BASE__/{re.escape(path)}</loc><lastmod>)[^<]*", rf"\g<1>{edit['lastmod']}", sitemap)
-    redirect = changes["redirect"]
-    rss = rss.replace(f"<link>__BASE__/{redirect['to']}</link>", f"<link>__BASE__/{redirect['from']}</link>")
-    overlay[redirect["from"]] = Response(HTTPStatus.MOVED_PERMANENTLY, b"", {"Location": f"/{redirect['to']}"})
-    if not recovered:
-        failing = Response(HTTPStatus.INTERNAL_SERVER_ERROR, b"oops\n", {"Content-Type": "text/plain"})
-        overlay[changes["failing"]] = failing
-    overlay["rss.xml"] = rss.encode("utf-8")
-    overlay["sitemap.xml"] = sitemap.encode("utf-8")
-    return overlay
-
-
 @contextmanager
 def serve(root: Path = FIXTURE_SITE) -> Iterator[FixtureServer]:
     """Serve ``root`` on a free loopback port for the duration of the ``with`` block."""
     with FixtureServer(root) as server:
         yield server
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m newsbot.fixture_site``: serve the site until interrupted; exit 2 when it cannot."""
+    parser = argparse.ArgumentParser(
+        prog="python -m newsbot.fixture_site", description="Serve the bundled fixture news site on 127.0.0.1."
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free one; default 8000)")
+    args = parser.parse_args(argv)
+    try:
+        server = FixtureServer(port=args.port)
+    except (FileNotFoundError, OSError, OverflowError) as err:  # no checkout, port taken or out of range
+        print(f"python -m newsbot.fixture_site: {err}", file=sys.stderr)
+        return 2
+    with server:
+        print(f"serving {server.root} at {server.base_url}/ (start page {server.base_url}/index.html); Ctrl-C stops", flush=True)
+        with suppress(KeyboardInterrupt):
+            threading.Event().wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

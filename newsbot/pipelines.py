@@ -1,7 +1,7 @@
 """Item pipelines, in order: extract -> validate -> deduplicate -> state -> export. Thin adapters around the core.
 
 Every drop is counted (stats ``newsbot/dropped/<reason>``) and listed with its URL in
-the run summary (:class:`~newsbot.state.crawl.CrawlState` listens to ``item_dropped``), and so
+the run summary (:class:`~newsbot.state.crawl_state.CrawlState` listens to ``item_dropped``), and so
 is every page an exception stopped (``newsbot/failed_pages``; ``item_error``, ``spider_error``).
 """
 
@@ -20,13 +20,15 @@ from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
 from .checks import describe
-from .exporters import BatchNotWritten, BatchWriter, run_summary_path, write_json
+from .drops import drop_item
+from .exporters import BatchNotWritten, BatchWriter, write_json
 from .extraction import Article, ExtractionError, TemplateStore
-from .extraction.urls import url_id
 from .items import Page
+from .paths import run_summary_path
 from .policy import reservation_reason
 from .sites import SiteConfig
-from .state.crawl import LOCKED, CrawlState
+from .state.crawl_state import LOCKED, CrawlState
+from .urls import url_id
 from .workers import PageExtractor, read_page
 
 if TYPE_CHECKING:
@@ -95,12 +97,6 @@ def page_record(
 ) -> Article:
     """A fetched page as its record, with its site config from ``sites`` (see :func:`~newsbot.workers.read_page`)."""
     return read_page(page, templates, (sites or {}).get(page.source or ""))[0]
-
-
-def drop_item(stats: StatsCollector, reason: str) -> DropItem:
-    """Count a drop by reason; the log line stays at DEBUG because drops are the normal case."""
-    stats.inc_value(f"newsbot/dropped/{reason}")
-    return DropItem(reason, log_level="DEBUG")
 
 
 class ValidatePipeline:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from . import settings
 from .checks import UsageError, describe, writable_folder
-from .exporters import RUNS_FOLDER, BatchWriter, new_run_id
+from .exporters import BatchWriter
 from .extraction import ExtractionError
+from .paths import RUNS_FOLDER, new_run_id
 from .pipelines import page_record
 from .sites import shipped_sites
 from .warc import WARC_FOLDER, WarcError, read_pages
-
 
 MARKER = ".newsbot-reextract"
 """Left in an output root ``reextract`` made, so a later ``reextract`` may add to it; no other non-empty folder is used."""
@@ -82,7 +82,7 @@ def run_reextract(warcs: Sequence[Path], output: Path) -> int:
                     print(f"newsbot reextract: {warc}: {page.url}: {err}", file=sys.stderr)
                     skipped += 1
                     continue
-                except Exception as err:  # one page's bug must not cost the other pages their records
+                except Exception as err:  # noqa: BLE001 - one page's bug must not cost the other pages their records
                     print(f"newsbot reextract: {warc}: {page.url}: failed: {describe(err)}", file=sys.stderr)
                     failed += 1
                     continue

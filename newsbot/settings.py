@@ -77,7 +77,7 @@ ITEM_PIPELINES = {
 SPIDER_MIDDLEWARES = {
     "newsbot.state.middlewares.KnownArticleMiddleware": 600,
     # Learn each page into its site's template; hold a new site's first pages until it is ready
-    "newsbot.state.templates.TemplateHoldMiddleware": 650,
+    "newsbot.state.template_hold.TemplateHoldMiddleware": 650,
 }
 # Conditional GET for feeds and sitemaps; below RetryMiddleware (550), so it sees final answers, not attempts
 DOWNLOADER_MIDDLEWARES = {"newsbot.state.middlewares.ConditionalGetMiddleware": 540}
@@ -110,14 +110,15 @@ NEWSBOT_TEMPLATE_WINDOW = 1000
 # The same story under several URLs or sites: "mark" sets duplicate_of (no article lost silently),
 # "drop" exports only the first seen, "off" turns the check off
 NEWSBOT_NEAR_DUPLICATES = "mark"
-# Seconds slept inside each batch commit (before the rename, before marking exported): crash tests only
+# Seconds slept inside each batch commit (before the rename, before marking exported): a crash-test hook
+# (tests/test_kill9.py kills crawls inside those windows); 0 outside tests
 NEWSBOT_COMMIT_DELAY = 0.0
 
 # Scale-out (newsbot.state.redis_crawl): workers started with the same REDIS_URL (environment or -s) share one
 # request frontier, dupefilter and article store; empty: one machine, Scrapy's scheduler and the SQLite state
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The add-on that switches the scheduler and the duplicate check to Redis when REDIS_URL is set, and does nothing else
-ADDONS = {"newsbot.state.redis_crawl.ScaleOut": 0}
+ADDONS = {"newsbot.scale_out.ScaleOut": 0}
 # Every newsbot key in Redis starts with this, so one Redis can serve several newsbot installations
 NEWSBOT_REDIS_PREFIX = "newsbot"
 # This worker's name in file names and in Redis (<run-id>-<worker>-<n>.jsonl); empty: 6 random hex digits

@@ -31,10 +31,10 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
-from .exporters import make_dirs, new_run_id, site_folder
-from .extraction.urls import site_of
 from .items import Page
+from .paths import make_dirs, new_run_id, site_folder
 from .policy import reservation_reason
+from .urls import site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -154,7 +154,7 @@ class WarcCapture:
 
     def _open(self, path: Path) -> tuple[IO[bytes], WARCWriter]:
         make_dirs(path.parent)
-        fh = open(path, "xb")  # run ids are unique: an existing file is another run's, never ours to extend
+        fh = open(path, "xb")  # noqa: SIM115 - open for the run, closed in close(); run ids are unique: an existing file is another run's
         writer = WARCWriter(fh, gzip=True)
         info = {"software": f"newsbot/{__version__}", "format": "WARC File Format 1.0", "isPartOf": self.run_id}
         writer.write_record(writer.create_warcinfo_record(path.name, info))
@@ -186,7 +186,7 @@ class _CutShort(Exception):
 class _NoQuietEnd:
     """The gzip stream as warcio reads it, with "ended before the end-of-stream marker" made an error."""
 
-    def __init__(self, fh: IO[bytes]) -> None:
+    def __init__(self, fh: gzip.GzipFile) -> None:
         self.fh = fh
 
     def read(self, size: int = -1) -> bytes:
@@ -205,11 +205,12 @@ def read_pages(path: Path) -> Iterator[Page]:
     """
     try:
         with ExitStack() as stack:
-            fh = stack.enter_context(open(path, "rb"))
-            if fh.peek(2)[:2] == GZIP_MAGIC:
+            raw = stack.enter_context(open(path, "rb"))
+            fh: IO[bytes] | _NoQuietEnd = raw
+            if raw.peek(2)[:2] == GZIP_MAGIC:
                 # Python's gzip, not warcio's own decompression: it checks each member's CRC and
                 # length and raises on a member cut short, where warcio would stop without a word.
-                fh = _NoQuietEnd(stack.enter_context(gzip.GzipFile(fileobj=fh)))
+                fh = _NoQuietEnd(stack.enter_context(gzip.GzipFile(fileobj=raw)))
             records = 0
             for record in ArchiveIterator(fh, check_digests="raise"):
                 if record.format != "warc":

@@ -29,10 +29,10 @@ from scrapy.utils.asyncio import is_asyncio_available
 
 from .extraction import Article, ExtractionError, Lesson, TemplateSnapshot, extract, extract_and_learn
 from .extraction.templates import Templates
-from .extraction.urls import site_of
 from .items import Page
 from .sites import SiteConfig, sites_in
-from .state.templates import templates_of
+from .state.template_hold import templates_of
+from .urls import site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

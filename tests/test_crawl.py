@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import jsonlines
 import pytest
 
-from newsbot.crawl import EXIT_LOCKED, run_crawl
+from newsbot.runner import EXIT_LOCKED, run_crawl
 from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
 from newsbot.state import SiteLock
 

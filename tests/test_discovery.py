@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 import pytest
 
 from newsbot.fixture_site import FIXTURE_SITE
-from newsbot.spiders.discovery import (
+from newsbot.discovery import (
     Entry,
     feed_entries,
     is_pagination,

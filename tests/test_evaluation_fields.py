@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsbot.evaluation import run_eval
-from newsbot.evaluation.corpora import Page, load_corpus
+from newsbot.evaluation.corpora import CorpusPage, load_corpus
 from newsbot.evaluation.fields import (
-    Metadata,
+    PredictedFields,
     same_date,
     same_instant,
     same_language,
@@ -82,13 +82,13 @@ def test_same_language_folds_norwegian_only():
     assert not same_language(None, "en")
 
 
-def _page(**gold) -> Page:
-    return Page(layout="fundus", key="xx/A.html.gz", path=Path("A.html.gz"), url="https://a.example/1", title="Pier opens", body="", **gold)
+def _page(**gold) -> CorpusPage:
+    return CorpusPage(layout="fundus", key="xx/A.html.gz", path=Path("A.html.gz"), url="https://a.example/1", title="Pier opens", body="", **gold)
 
 
 def test_score_fields_skips_fields_without_gold():
     page = _page(authors=("Anna Fink",), published="2024-04-28 10:00:00")
-    predicted = Metadata(title="Pier  opens", authors=("anna fink",), published="2024-04-28T21:00:00+02:00", tags=("x",))
+    predicted = PredictedFields(title="Pier  opens", authors=("anna fink",), published="2024-04-28T21:00:00+02:00", tags=("x",))
     assert score_fields(predicted, page) == {
         "title": True,
         "authors": True,
@@ -96,7 +96,7 @@ def test_score_fields_skips_fields_without_gold():
         "published_instant": None,  # the gold has no zone
         "topics": None,
     }
-    assert score_fields(Metadata(), _page()) == {
+    assert score_fields(PredictedFields(), _page()) == {
         "title": False,
         "authors": None,
         "published": None,

@@ -19,13 +19,11 @@ import pytest
 from newsbot.exporters import (
     BatchWriter,
     atomic_file,
-    new_run_id,
-    run_summary_path,
-    site_folder,
     temp_path,
     write_batch,
     write_json,
 )
+from newsbot.paths import new_run_id, run_summary_path, site_folder
 
 DAY1 = datetime(2026, 11, 26, 23, 59, 59, tzinfo=timezone.utc)
 DAY2 = datetime(2026, 11, 27, 0, 0, 1, tzinfo=timezone.utc)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections import deque
@@ -16,7 +19,10 @@ from xml.etree import ElementTree
 import lxml.html
 import pytest
 
-from newsbot.fixture_site import FIXTURE_SITE, SITE_CHANGES, FixtureServer, Response, serve, site_changes
+from site_changes import SITE_CHANGES, site_changes
+
+from newsbot import fixture_site
+from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, Response, serve
 
 MANIFEST = json.loads((FIXTURE_SITE / "manifest.json").read_text(encoding="utf-8"))
 ARTICLES: dict[str, dict] = MANIFEST["articles"]
@@ -225,6 +231,33 @@ def test_missing_site_says_where_it_comes_from(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="source checkout"):
         with serve(tmp_path):
             pass
+
+
+# ---------------------------------------------------------------- python -m newsbot.fixture_site
+
+
+def test_the_module_serves_the_site_until_interrupted() -> None:
+    """``python -m newsbot.fixture_site --port 0``: says where it listens, serves the site, stops on Ctrl-C."""
+    command = [sys.executable, "-m", "newsbot.fixture_site", "--port", "0"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r" at (http://127\.0\.0\.1:\d+)/ ", line)
+        assert found, line + proc.stderr.read() if proc.stderr else line
+        with OPENER.open(f"{found.group(1)}/index.html", timeout=10) as response:
+            body = response.read()
+        assert response.status == 200 and found.group(1).encode() in body and b"__BASE__" not in body
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    assert proc.returncode == 0
+
+
+def test_the_module_refuses_a_port_in_use(server: FixtureServer, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = urlsplit(server.base_url).port
+    assert fixture_site.main(["--port", str(taken)]) == 2
+    assert capsys.readouterr().err.startswith("python -m newsbot.fixture_site: ")
 
 
 # ---------------------------------------------------------------- changes between crawls

@@ -31,7 +31,9 @@ import jsonlines
 import jsonschema
 import pytest
 
-from newsbot.fixture_site import FIXTURE_SITE, SITE_CHANGES, FixtureServer, serve, site_changes, site_path
+from site_changes import SITE_CHANGES, site_changes
+
+from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve, site_path
 
 NEWSBOT = Path(sys.executable).parent / "newsbot"
 SITE = json.loads((FIXTURE_SITE / "manifest.json").read_text(encoding="utf-8"))

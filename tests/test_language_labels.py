@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel import Locale
 
-from newsbot.evaluation.corpora import Page, load_corpus
+from newsbot.evaluation.corpora import CorpusPage, load_corpus
 from newsbot.evaluation.fields import same_language
 from newsbot.extraction import ExtractionError, extract
 
@@ -57,7 +57,7 @@ def sample(checked: dict[str, str]) -> list[str]:
     return [key for key in checked if checked[key] not in ("en", "de")] + common[::ENGLISH_GERMAN_STRIDE]
 
 
-def record_language(page: Page) -> tuple[str, str | None]:
+def record_language(page: CorpusPage) -> tuple[str, str | None]:
     try:
         return page.key, extract(page.read_html(), page.url).language
     except ExtractionError:

@@ -20,11 +20,11 @@ from newsbot.extraction.metadata import (
     title_candidates,
     vote_title,
 )
-from newsbot.extraction.page import Page, parse_html
+from newsbot.extraction.page import ParsedPage, parse_html
 
 
-def _page(head: str = "", body: str = "", url: str = "https://www.example.com/news/2024/05/story") -> Page:
-    return Page.from_tree(parse_html(f"<html><head>{head}</head><body>{body}</body></html>"), url)
+def _page(head: str = "", body: str = "", url: str = "https://www.example.com/news/2024/05/story") -> ParsedPage:
+    return ParsedPage.from_tree(parse_html(f"<html><head>{head}</head><body>{body}</body></html>"), url)
 
 
 def _ld(data: object) -> str:
@@ -34,7 +34,7 @@ def _ld(data: object) -> str:
 # --- titles -----------------------------------------------------------------------
 
 
-def choose_title(page: Page, sources: dict[str, str | None], sitename: str | None) -> str | None:
+def choose_title(page: ParsedPage, sources: dict[str, str | None], sitename: str | None) -> str | None:
     """What read_metadata does with a page's title sources."""
     return vote_title(title_candidates(page, sources, sitename))
 

@@ -1,4 +1,4 @@
-"""The pattern tables in newsbot/extraction/patterns/: each loads, documents itself, and does its job.
+"""The pattern tables in newsbot/extraction/patterns/ and newsbot/urls/: each loads, documents itself, and does its job.
 
 Every table gets a behavioural test through the function that uses it. The
 tracking_params table is exercised by tests/test_urls.py (every listed
@@ -28,6 +28,8 @@ from newsbot.extraction.blocks import (
 from newsbot.extraction.clean import clean_tree, text_of
 from newsbot.extraction.patterns import PATTERN_DIR, load_patterns
 from newsbot.extraction.structure import split_double_breaks
+from newsbot.tables import load_table
+from newsbot.urls import URL_TABLE_DIR
 
 # Tables whose entries are regular expressions (the rest are literal words and phrases).
 REGEX_TABLES = {"promos", "credits", "social_embeds", "copyright", "editors", "photo_credits"}
@@ -38,7 +40,8 @@ TESTED_TABLES = {
     "tracking_params",  # tests/test_urls.py
     "page_kinds", "url_shapes",  # tests/test_verdict.py (url_shapes also tests/test_discovery.py)
 }
-TABLES = sorted(p.stem for p in PATTERN_DIR.glob("*.json"))
+TABLE_FILES = {p.stem: p for folder in (PATTERN_DIR, URL_TABLE_DIR) for p in folder.glob("*.json")}
+TABLES = sorted(TABLE_FILES)
 
 STORY = (
     "The regional council approved the new budget on Tuesday after a debate that lasted well into the night, "
@@ -74,9 +77,9 @@ def test_every_table_has_a_behaviour_test() -> None:
 
 @pytest.mark.parametrize("name", TABLES)
 def test_table_loads_and_says_why(name: str) -> None:
-    raw = json.loads((PATTERN_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    raw = json.loads(TABLE_FILES[name].read_text(encoding="utf-8"))
     assert isinstance(raw.get("_why"), str) and len(raw["_why"]) > 20
-    loaded = load_patterns(name)
+    loaded = load_table(TABLE_FILES[name])
     assert loaded and not any(key.startswith("_") for key in loaded)
     entries = _strings(loaded)
     assert entries and all(entries)

@@ -20,7 +20,7 @@ from newsbot.items import Page
 from newsbot.pipelines import DedupPipeline, ExportPipeline, ExtractPipeline, StatePipeline, ValidatePipeline
 from newsbot.spiders.news import NewsSpider
 from newsbot.state import SiteLock, StateStore
-from newsbot.state.crawl import CrawlState
+from newsbot.state.crawl_state import CrawlState
 
 ARTICLE_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour reopens</title></head>
 <body><article><h1>Harbour reopens after storm</h1>

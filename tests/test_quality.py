@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from newsbot.evaluation import metric
-from newsbot.evaluation.corpora import Page, load_corpus
-from newsbot.evaluation.fields import Metadata, score_fields
+from newsbot.evaluation.corpora import CorpusPage, load_corpus
+from newsbot.evaluation.fields import PredictedFields, score_fields
 from newsbot.evaluation.harness import evaluate
 from newsbot.extraction import extract
 
@@ -26,12 +26,12 @@ TOLERANCE = 0.002
 """How far a number may move down: the extractor is deterministic, but a general rule may cost a page here
 to gain more elsewhere; anything larger is a regression."""
 
-Scored = tuple[Page, metric.BodyScore, bool | None]
+Scored = tuple[CorpusPage, metric.BodyScore, bool | None]
 
 
-def _score(page: Page) -> Scored:
+def _score(page: CorpusPage) -> Scored:
     article = extract(page.read_html(), page.url)
-    title = score_fields(Metadata(article.title), page)["title"]
+    title = score_fields(PredictedFields(article.title), page)["title"]
     return page, metric.SCORERS[page.metric](article.body, page.body), title
 
 

@@ -10,8 +10,8 @@ from redis_server import RedisServer, require_redis_server
 from test_state_store import seen
 from test_templates import _OLD_SCHEMA
 
-from newsbot.extraction import TemplateStore
-from newsbot.extraction import templates as templates_module
+from newsbot.state import template_store as templates_module
+from newsbot.state.template_store import SqliteTemplateStore
 from newsbot.state import StateStore, Validators
 
 redis = pytest.importorskip("redis")
@@ -74,7 +74,7 @@ def test_templates_are_learned_once_per_url_and_shared(redis_url: str) -> None:
     assert one.boilerplate("news.example") == other.boilerplate("news.example") == {"menu", "footer"}
 
 
-def _learn_both(stores: tuple[TemplateStore, RedisTemplateStore], site: str, url_id: str, signatures: list[str]) -> None:
+def _learn_both(stores: tuple[SqliteTemplateStore, RedisTemplateStore], site: str, url_id: str, signatures: list[str]) -> None:
     assert stores[0].learn(site, url_id, signatures) == stores[1].learn(site, url_id, signatures)
 
 
@@ -86,7 +86,7 @@ def test_templates_agree_with_sqlite_past_the_window_and_the_bounds(
     for module in (templates_module, redis_store_module):
         monkeypatch.setattr(module, "MAX_SIGNATURES_PER_SITE", 40)
         monkeypatch.setattr(module, "MAX_URLS_PER_SITE", 30)
-    both = (TemplateStore(tmp_path, window=50), RedisTemplateStore(connect(redis_url), "agree", window=50))
+    both = (SqliteTemplateStore(tmp_path, window=50), RedisTemplateStore(connect(redis_url), "agree", window=50))
     for page in range(200):
         layout = ["old-menu"] if page < 100 else ["new-menu"]
         column = ["column"] if page % 4 == 0 else []
@@ -114,7 +114,7 @@ def test_templates_learned_before_the_window_agree_with_sqlite(redis_url: str, t
     client.hset("legacy:templates:pages", "old.example", 10)
     client.zadd("legacy:templates:old.example:urls", {f"url-{n}": n for n in range(1, 11)})
     client.hset("legacy:templates:old.example:signatures", mapping={"menu": 10, "half": 5, "rare": 2})
-    both = (TemplateStore(tmp_path), RedisTemplateStore(client, "legacy"))
+    both = (SqliteTemplateStore(tmp_path), RedisTemplateStore(client, "legacy"))
     assert both[0].boilerplate("old.example") == both[1].boilerplate("old.example") == {"menu", "half"}
     _learn_both(both, "old.example", "url-3", ["rare"])  # known: nothing learned
     _learn_both(both, "old.example", "url-11", ["menu", "rare"])

@@ -161,7 +161,7 @@ def test_without_redis_url_nothing_changes() -> None:
     from scrapy.settings import Settings
 
     import newsbot.settings as project
-    from newsbot.state.redis_crawl import ScaleOut
+    from newsbot.scale_out import ScaleOut
 
     settings = Settings({**{k: getattr(project, k) for k in dir(project) if k.isupper()}, "REDIS_URL": ""})
     ScaleOut().update_settings(settings)

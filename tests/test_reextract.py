@@ -9,7 +9,7 @@ import pytest
 from captured_pages import fixture_pages
 
 from newsbot.cli import main
-from newsbot.extraction.urls import site_of
+from newsbot.urls import site_of
 from newsbot.items import Page
 from newsbot.pipelines import page_record
 from newsbot.sites import shipped_sites

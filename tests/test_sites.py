@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.cli import main
-from newsbot.evaluation.corpora import Page, load_corpus
+from newsbot.evaluation.corpora import CorpusPage, load_corpus
 from newsbot.evaluation.metric import score_body
 from newsbot.extraction import Article, extract
 from newsbot.sites import (
@@ -21,11 +21,11 @@ from newsbot.sites import (
     load_site,
     load_sites,
     parse_site,
-    pattern_target,
     select_sites,
     shipped_sites,
     site_for_url,
 )
+from newsbot.urls import pattern_target
 
 REPO = Path(__file__).resolve().parent.parent
 FUNDUS = REPO.parent / "shared" / "corpora" / "fundus"
@@ -92,7 +92,7 @@ def test_every_feed_and_sitemap_url_names_its_source() -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_pages() -> dict[str, list[Page]]:
+def corpus_pages() -> dict[str, list[CorpusPage]]:
     """Saved pages by site name, from the fundus corpus (by publisher) and fixtures/pages (by file)."""
     fundus = load_corpus(FUNDUS).pages
     fixtures = load_corpus(REPO / "fixtures" / "pages").pages
@@ -104,7 +104,7 @@ def corpus_pages() -> dict[str, list[Page]]:
 
 
 @cache
-def records(page: Page, hints: Hints) -> tuple[Article, Article]:
+def records(page: CorpusPage, hints: Hints) -> tuple[Article, Article]:
     """The page's record without and with the site's hints."""
     html = page.read_html()
     headers = {"content-type": f"text/html; charset={page.encoding}"} if page.encoding else None
@@ -112,7 +112,7 @@ def records(page: Page, hints: Hints) -> tuple[Article, Article]:
 
 
 @pytest.mark.parametrize("name", sorted(SITES))
-def test_site_against_its_saved_pages(name: str, corpus_pages: dict[str, list[Page]]) -> None:
+def test_site_against_its_saved_pages(name: str, corpus_pages: dict[str, list[CorpusPage]]) -> None:
     """Like Fundus: a site without saved pages fails; its patterns accept them; its hints never make a record worse."""
     assert name in SITE_PAGES, f"add the saved pages of site {name!r} to fixtures/site_pages.json"
     pages = corpus_pages[name]
@@ -130,7 +130,7 @@ def test_site_against_its_saved_pages(name: str, corpus_pages: dict[str, list[Pa
 
 
 @pytest.mark.parametrize("name", ["elpais", "lemonde", "theindependent"])
-def test_hints_help_where_the_generic_rules_leave_boilerplate(name: str, corpus_pages: dict[str, list[Page]]) -> None:
+def test_hints_help_where_the_generic_rules_leave_boilerplate(name: str, corpus_pages: dict[str, list[CorpusPage]]) -> None:
     """The shipped hints are not decoration: on these pages they strictly improve the body."""
     page = corpus_pages[name][0]
     plain, hinted = records(page, SITES[name].hints)

@@ -13,7 +13,8 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.items import Page
 from newsbot.sites import SiteConfig, parse_site, shipped_sites
-from newsbot.spiders.news import FIXED_DELAY, LISTED_MODIFIED, SECTION_DEPTH, NewsSpider, RefusedSpider, site_key
+from newsbot.discovery import LISTED_MODIFIED
+from newsbot.spiders.news import FIXED_DELAY, SECTION_DEPTH, NewsSpider, RefusedSpider, site_key
 
 SITE = "https://news.example"
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "discovery"

@@ -13,7 +13,7 @@ import newsbot.settings
 from newsbot.sites import shipped_sites
 from newsbot.spiders.news import NewsSpider
 from newsbot.state import Seen, SiteLock, StateStore, Validators
-from newsbot.state.crawl import CrawlState, crawl_sites, lock_name
+from newsbot.state.crawl_state import CrawlState, crawl_sites, lock_name
 
 URL = "https://news.example/a/1"
 FETCHED = "2026-11-26T16:30:00+00:00"

@@ -15,9 +15,10 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
 
 import newsbot.settings
-from newsbot.spiders.news import LISTED_MODIFIED, NewsSpider
+from newsbot.discovery import LISTED_MODIFIED
+from newsbot.spiders.news import NewsSpider
 from newsbot.state import Seen, StateStore, Validators
-from newsbot.state.crawl import CrawlState
+from newsbot.state.crawl_state import CrawlState
 from newsbot.state.middlewares import CONDITIONAL, ConditionalGetMiddleware, KnownArticleMiddleware
 
 SITE = "https://news.example"

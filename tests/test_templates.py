@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.extraction import Hints, TemplateStore, Trace, extract, learn
-from newsbot.extraction import templates as templates_module
+from newsbot.extraction import Hints, Trace, extract, learn
+from newsbot.state import template_store as templates_module
+from newsbot.state.template_store import SqliteTemplateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "fixtures" / "template_site"
@@ -25,7 +26,7 @@ def _page(name: str) -> bytes:
     return (SITE / name).read_bytes()
 
 
-def _learn_all(store: TemplateStore, pages: list[tuple[str, dict]] = PAGES) -> None:
+def _learn_all(store: SqliteTemplateStore, pages: list[tuple[str, dict]] = PAGES) -> None:
     for name, expected in pages:
         learn(_page(name), expected["url"], store)
 
@@ -39,7 +40,7 @@ def test_rules_alone_keep_the_welsh_widget_and_footer() -> None:
 
 @pytest.mark.parametrize(("name", "expected"), PAGES)
 def test_template_removes_recurring_blocks_and_keeps_the_story(name: str, expected: dict) -> None:
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     _learn_all(store)
     article = extract(_page(name), expected["url"], templates=store)
     assert article.body.split("\n\n") == expected["body"]
@@ -47,14 +48,14 @@ def test_template_removes_recurring_blocks_and_keeps_the_story(name: str, expect
 
 
 def test_a_paragraph_quoting_boilerplate_stays() -> None:
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     _learn_all(store)
     name, expected = next((n, e) for n, e in PAGES if any(QUOTING in p for p in e["body"]))
     assert QUOTING in extract(_page(name), expected["url"], templates=store).body
 
 
 def test_template_applies_from_the_fourth_distinct_page() -> None:
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     _learn_all(store, PAGES[:3])
     name, expected = PAGES[0]
     assert "Cedwir pob hawl" in extract(_page(name), expected["url"], templates=store).body
@@ -64,7 +65,7 @@ def test_template_applies_from_the_fourth_distinct_page() -> None:
 
 def test_each_url_counts_once() -> None:
     """Re-reading one page never makes its own text look like boilerplate."""
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     name, expected = PAGES[0]
     assert learn(_page(name), expected["url"], store) is True
     for _ in range(10):
@@ -75,19 +76,19 @@ def test_each_url_counts_once() -> None:
 
 
 def test_a_page_without_a_host_learns_nothing(tmp_path: Path) -> None:
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     bare = _page(PAGES[0][0]).replace(b'<link rel="canonical"', b'<link rel="alternate"')
     assert learn(bare, (tmp_path / "page.html").as_uri(), store) is False
     assert store.pages("fro-news.example") == 0
 
 
 def test_store_persists_in_the_state_directory(tmp_path: Path) -> None:
-    store = TemplateStore(tmp_path)
+    store = SqliteTemplateStore(tmp_path)
     _learn_all(store)
     learned = store.boilerplate("fro-news.example")
     store.close()
     assert (tmp_path / templates_module.FILE_NAME).is_file()
-    reopened = TemplateStore(tmp_path)
+    reopened = SqliteTemplateStore(tmp_path)
     assert reopened.pages("fro-news.example") == len(PAGES)
     assert reopened.boilerplate("fro-news.example") == learned != frozenset()
 
@@ -95,7 +96,7 @@ def test_store_persists_in_the_state_directory(tmp_path: Path) -> None:
 def test_store_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(templates_module, "MAX_SIGNATURES_PER_SITE", 50)
     monkeypatch.setattr(templates_module, "MAX_URLS_PER_SITE", 20)
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     for page in range(60):
         store.learn("big.example", f"url-{page}", [f"shared-{i}" for i in range(5)] + [f"page-{page}-{i}" for i in range(10)])
     (signatures,) = store._db.execute("SELECT COUNT(*) FROM signatures").fetchone()
@@ -110,7 +111,7 @@ def test_fixture_site_articles_survive_their_own_template() -> None:
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     base = "http://127.0.0.1:8000"
     pages = {path: (site / path).read_bytes().replace(b"__BASE__", base.encode()) for path in manifest["articles"]}
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     for path, body in pages.items():
         learn(body, f"{base}/{path}", store)
     assert store.pages("127.0.0.1") == len(pages)
@@ -183,8 +184,8 @@ ORDINARY = sorted(VARIANTS["articles"].items())
 LABELS = VARIANTS["labels"]
 
 
-def _variants_store() -> TemplateStore:
-    store = TemplateStore()
+def _variants_store() -> SqliteTemplateStore:
+    store = SqliteTemplateStore()
     for name, expected in ORDINARY:
         learn((VARIANTS_SITE / name).read_bytes(), expected["url"], store)
     return store
@@ -226,7 +227,7 @@ def test_a_block_on_a_quarter_of_a_big_sites_pages_is_no_boilerplate(monkeypatch
     """Far past its URL bound (5,000; 100 here), a block on every fourth page of a site (a recurring
     column's sign-off) stays story."""
     monkeypatch.setattr(templates_module, "MAX_URLS_PER_SITE", 100)
-    store = TemplateStore()
+    store = SqliteTemplateStore()
     for page in range(300):
         store.learn("big.example", f"url-{page}", ["menu", f"story-{page}", *(["column"] if page % 4 == 0 else [])])
     assert store.boilerplate("big.example") == {"menu"}
@@ -234,7 +235,7 @@ def test_a_block_on_a_quarter_of_a_big_sites_pages_is_no_boilerplate(monkeypatch
 
 def test_counts_are_a_share_of_the_sites_recent_pages() -> None:
     """After a redesign, the old layout's blocks stop being boilerplate and the new one's start, within the window."""
-    store = TemplateStore(window=100)
+    store = SqliteTemplateStore(window=100)
     for page in range(300):
         store.learn("moved.example", f"old-{page}", ["old-menu", "footer"])
     assert store.boilerplate("moved.example") == {"old-menu", "footer"}
@@ -246,7 +247,7 @@ def test_counts_are_a_share_of_the_sites_recent_pages() -> None:
 
 def test_window_must_be_a_page_or_more() -> None:
     with pytest.raises(ValueError, match="template window must be at least 1 page"):
-        TemplateStore(window=0)
+        SqliteTemplateStore(window=0)
 
 
 # The schema a state folder written before the window kept (newsbot <= this change).
@@ -268,20 +269,20 @@ def test_a_state_folder_of_the_old_schema_keeps_its_templates(tmp_path: Path) ->
     db.executemany("INSERT INTO signatures VALUES ('old.example', ?, ?)", [("menu", 10), ("half", 5), ("rare", 2)])
     db.commit()
     db.close()
-    store = TemplateStore(tmp_path)
+    store = SqliteTemplateStore(tmp_path)
     assert store.pages("old.example") == 10 and store.knows("old.example", "url-3")
     assert store.boilerplate("old.example") == {"menu", "half"}
     assert store.learn("old.example", "url-11", ["menu", "rare"])
     assert store.boilerplate("old.example") == {"menu"}  # "half" is now on 5 of 11 pages
     store.close()
-    assert TemplateStore(tmp_path).boilerplate("old.example") == {"menu"}
+    assert SqliteTemplateStore(tmp_path).boilerplate("old.example") == {"menu"}
 
 
 def test_crawl_setting_sets_the_window(tmp_path: Path) -> None:
     from scrapy.utils.test import get_crawler
 
     import newsbot.settings as newsbot_settings
-    from newsbot.state.templates import templates_of
+    from newsbot.state.template_hold import templates_of
 
     settings = {"NEWSBOT_TEMPLATES": True, "NEWSBOT_STATE_DIR": str(tmp_path)}
     store = templates_of(get_crawler(settings_dict={**settings, "NEWSBOT_TEMPLATE_WINDOW": "25"}))

@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from newsbot.extraction import urls
-from newsbot.extraction.patterns import PATTERN_DIR
-from newsbot.extraction.urls import is_home_page, normalize_url, site_of, url_id
+from newsbot import urls
+from newsbot.urls import is_home_page, normalize_url, site_of, url_id
 
 
 @pytest.mark.parametrize(
@@ -42,7 +41,7 @@ def test_normalize_url(url: str, expected: str) -> None:
 
 
 def _tracking_table() -> dict[str, list[str]]:
-    return json.loads((PATTERN_DIR / "tracking_params.json").read_text(encoding="utf-8"))
+    return json.loads((urls.URL_TABLE_DIR / "tracking_params.json").read_text(encoding="utf-8"))
 
 
 def test_every_listed_tracking_parameter_is_dropped() -> None:

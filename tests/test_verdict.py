@@ -11,9 +11,10 @@ import pytest
 from newsbot.extraction import extract
 from newsbot.extraction.blocks import LinkTexts
 from newsbot.extraction.metadata import Metadata
-from newsbot.extraction.page import Page, parse_html
+from newsbot.extraction.page import ParsedPage, parse_html
 from newsbot.extraction.patterns import load_patterns
 from newsbot.extraction.record import Block
+from newsbot.urls import load_url_table
 from newsbot.extraction.verdict import (
     PageSignals,
     article_like_url,
@@ -112,7 +113,7 @@ def test_no_article_signals() -> None:
 
 
 def _signals(html: str, url: str = SECTION_URL) -> PageSignals:
-    return page_signals(Page.from_tree(parse_html(html), url))
+    return page_signals(ParsedPage.from_tree(parse_html(html), url))
 
 
 def test_cjk_counts_by_weight() -> None:
@@ -174,7 +175,7 @@ def test_home_page_is_a_listing_or_a_service_page() -> None:
 def test_every_drop_reason_is_in_the_schema_enum() -> None:
     enum = set(json.loads(SCHEMA.read_text("utf-8"))["properties"]["drop_reason"]["enum"])
     kinds = set(load_patterns("page_kinds")["types"]) | set(load_patterns("page_kinds")["weak_types"])
-    kinds |= set(load_patterns("url_shapes")["page_kinds"])
+    kinds |= set(load_url_table("url_shapes")["page_kinds"])
     assert kinds <= enum
     assert {"empty_body", "too_short", "not_article_type", "no_article_signals", None} <= enum
 

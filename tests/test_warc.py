@@ -11,7 +11,7 @@ from captured_pages import fixture_pages
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from newsbot.extraction.urls import site_of
+from newsbot.urls import site_of
 from newsbot.items import Page
 from newsbot.spiders.news import NewsSpider
 from newsbot.warc import WarcCapture, WarcCapturePipeline, WarcError, read_pages, warc_path

@@ -17,7 +17,8 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 from test_crawl import FAST, NEWSBOT, Crawl, run, site_path
 
-from newsbot.extraction import TemplateStore, core, extract, learn
+from newsbot.extraction import core, extract, learn
+from newsbot.state.template_store import SqliteTemplateStore
 from newsbot.extraction.decode import decode_html
 from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
 from newsbot.items import Page
@@ -70,7 +71,7 @@ def test_a_crawl_decodes_and_parses_a_page_once_to_extract_and_learn_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages = sorted(TEMPLATE_SITE.glob("*.html"))
-    by_lessons, by_learn = TemplateStore(tmp_path / "lessons"), TemplateStore(tmp_path / "learn")
+    by_lessons, by_learn = SqliteTemplateStore(tmp_path / "lessons"), SqliteTemplateStore(tmp_path / "learn")
     decoded = []
     monkeypatch.setattr(core, "decode_html", lambda *args: decoded.append(args) or decode_html(*args))
     for path in pages:

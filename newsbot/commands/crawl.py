@@ -13,7 +13,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
 from ..checks import UsageError
-from ..crawl import EXIT_USAGE, check_crawl
+from ..runner import EXIT_USAGE, check_crawl
 from ..spiders.news import NewsSpider
 
 

@@ -12,8 +12,8 @@ from typing import Literal
 from lxml import etree
 
 from ..extraction import ExtractionError
-from ..extraction.core import parse_html
 from ..extraction.decode import decode_html
+from ..extraction.page import parse_html
 from ..extraction.record import normal_paragraph
 
 FUNDUS_INDEX = "index.json"
@@ -55,7 +55,7 @@ def publisher_half(publisher: str, groups: dict[str, str] | None = None) -> Half
 
 
 @dataclass(frozen=True)
-class Page:
+class CorpusPage:
     """One corpus page and its gold record; the HTML stays on disk until a worker reads it."""
 
     layout: Layout
@@ -100,7 +100,7 @@ class Page:
 class Corpus:
     root: Path
     layout: Layout
-    pages: list[Page]
+    pages: list[CorpusPage]
 
 
 def load_corpus(root: Path) -> Corpus:
@@ -117,13 +117,13 @@ def load_corpus(root: Path) -> Corpus:
     )
 
 
-def load_fundus(root: Path) -> list[Page]:
+def load_fundus(root: Path) -> list[CorpusPage]:
     """Pages of ``index.json`` (``"<country>/<file>.html.gz" -> {publisher, url, title, articleBody, …}``)."""
     try:
         index = json.loads((root / FUNDUS_INDEX).read_text("utf-8"))
         groups = _publisher_groups()
         pages = [
-            Page(
+            CorpusPage(
                 layout="fundus",
                 key=key,
                 path=root / key,
@@ -144,7 +144,7 @@ def load_fundus(root: Path) -> list[Page]:
     return _all_present(root, pages)
 
 
-def load_wcxb(root: Path) -> list[Page]:
+def load_wcxb(root: Path) -> list[CorpusPage]:
     """Pages of WCXB's layout: ``index.json`` (id -> url, page_type, host, half), ``html/<id>.html.gz`` and
     ``ground-truth/<id>.json`` (``ground_truth``: title, author, publish_date, main_content, with, without)."""
     try:
@@ -154,7 +154,7 @@ def load_wcxb(root: Path) -> list[Page]:
             gold = json.loads((root / WCXB_TRUTH / f"{key}.json").read_text("utf-8"))["ground_truth"]
             path = root / "html" / f"{key}.html.gz"
             pages.append(
-                Page(
+                CorpusPage(
                     layout="wcxb",
                     key=key,
                     path=path,
@@ -176,7 +176,7 @@ def load_wcxb(root: Path) -> list[Page]:
     return _all_present(root, pages)
 
 
-def _all_present(root: Path, pages: list[Page]) -> list[Page]:
+def _all_present(root: Path, pages: list[CorpusPage]) -> list[CorpusPage]:
     """The pages, once each indexed page's file is known to be there: a partial corpus gives partial scores."""
     missing = [page.key for page in pages if not page.path.is_file()]
     if missing:
@@ -188,7 +188,7 @@ def _strings(value: list[str] | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(value)
 
 
-def load_pages(root: Path) -> list[Page]:
+def load_pages(root: Path) -> list[CorpusPage]:
     """``NAME.html`` + ``NAME.json`` pairs (keys url, title, lead, body: [paragraph, …], must_not_contain)."""
     html = {path.stem: path for path in root.glob("*.html")}
     records = {path.stem: path for path in root.glob("*.json")}
@@ -200,7 +200,7 @@ def load_pages(root: Path) -> list[Page]:
         try:
             record = json.loads(records[name].read_text("utf-8"))
             pages.append(
-                Page(
+                CorpusPage(
                     layout="pages",
                     key=html[name].name,
                     path=html[name],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from ..extraction.record import normal_paragraph
-from .corpora import Page
+from .corpora import CorpusPage
 from .metric import title_matches
 
 FIELDS = ("title", "authors", "published", "published_instant", "topics")
@@ -21,7 +21,7 @@ asks for the same instant, zone included; ``topics`` is the gold's name for what
 
 
 @dataclass(frozen=True)
-class Metadata:
+class PredictedFields:
     """What a system says about a page beyond its body, in the record's vocabulary."""
 
     title: str | None = None
@@ -121,10 +121,12 @@ def author_contained(predicted: Sequence[str], gold: str) -> bool:
 
 def same_day_prefix(predicted: str | None, gold: str | None) -> bool:
     """WCXB's date hit: the first ten characters (the ISO day) match."""
-    return bool(predicted and gold) and predicted.strip()[:10] == gold.strip()[:10]
+    if not predicted or not gold:
+        return False
+    return predicted.strip()[:10] == gold.strip()[:10]
 
 
-def score_fields(predicted: Metadata, page: Page) -> dict[str, bool | None]:
+def score_fields(predicted: PredictedFields, page: CorpusPage) -> dict[str, bool | None]:
     """Field name -> hit, or None when the page has no gold for it (WCXB pages by WCXB's own rules)."""
     if page.layout == "wcxb":
         return {

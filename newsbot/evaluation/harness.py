@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from . import metric
-from .corpora import Corpus, Page, title_on_page
+from .corpora import Corpus, CorpusPage, title_on_page
 from .fields import FieldSummary, score_fields, summarize_fields
 from .systems import SYSTEMS, Extracted, System
 
@@ -39,7 +39,7 @@ def timed_extract(system: System, document: str | bytes, url: str) -> Timed:
     return Timed(extracted, time.perf_counter() - start)
 
 
-def _run(system: System, page: Page, html: bytes) -> Timed:
+def _run(system: System, page: CorpusPage, html: bytes) -> Timed:
     """The system on one page: its input, the timed call, then its untimed metadata call.
     A crash in any of them is the page's error, scored as an empty prediction."""
     try:
@@ -135,14 +135,14 @@ def audit_removals(removals: Sequence[tuple[str, str]], gold: str, predicted: st
 
 @dataclass(frozen=True)
 class PageScore:
-    page: Page
+    page: CorpusPage
     title_on_page: bool
     systems: dict[str, SystemScore]
     audit: dict[str, RuleAudit] = field(default_factory=dict)
     """newsbot's removals on this page, per rule (empty for systems that do not say what they removed)."""
 
 
-def score_page(page: Page) -> PageScore:
+def score_page(page: CorpusPage) -> PageScore:
     """Run every system on one page and score it (runs in a worker process).
 
     A page that cannot be read, or that a system raises on, is scored as an empty

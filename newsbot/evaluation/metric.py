@@ -84,7 +84,7 @@ def score_words(predicted: str, gold: str) -> BodyScore:
 
 
 SCORERS = {"shingles": score_body, "words": score_words}
-"""A corpus's body metric by name (``Page.metric``)."""
+"""A corpus's body metric by name (``CorpusPage.metric``)."""
 
 
 def snippet_share(text: str, snippets: Sequence[str]) -> float | None:

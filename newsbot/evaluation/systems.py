@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import cast
 
 import trafilatura
+from trafilatura.settings import Document
 
 from ..extraction import Trace, extract
-from .corpora import Page
-from .fields import Metadata
+from .corpora import CorpusPage
+from .fields import PredictedFields
 
 
 @dataclass(frozen=True)
 class Extracted:
     body: str
     lead: str | None = None
-    metadata: Metadata = Metadata()
+    metadata: PredictedFields = field(default_factory=PredictedFields)
     """Title, authors, date and tags, when the same call gives them."""
     removals: tuple[tuple[str, str], ...] = ()
     """(rule, text) of each block the system says it removed (newsbot's ``--explain``), for the removal audit."""
@@ -25,17 +27,17 @@ class Extracted:
 @dataclass(frozen=True)
 class System:
     name: str
-    prepare: Callable[[Page, bytes], str | bytes]
+    prepare: Callable[[CorpusPage, bytes], str | bytes]
     """The input the system is handed, made from the page's bytes before any timing starts."""
     extract: Callable[[str | bytes, str], Extracted]
     """The timed call: input and URL to body (and whatever else the system gives in the same call)."""
-    metadata: Callable[[str | bytes, str], Metadata] | None = None
+    metadata: Callable[[str | bytes, str], PredictedFields] | None = None
     """An extra, untimed call for title and metadata when ``extract`` does not give them."""
     leads: bool = False
     """Whether ``extract`` gives a lead at all (else lead scores do not apply)."""
 
 
-def _raw(page: Page, html: bytes) -> bytes:
+def _raw(page: CorpusPage, html: bytes) -> bytes:
     return html
 
 
@@ -51,11 +53,11 @@ def _newsbot_general(html: str | bytes, url: str) -> Extracted:
     assert isinstance(html, bytes)
     trace = Trace(outside=False)  # (the rules' removals only: they come with every extraction at no cost)
     article = extract(html, url, trace=trace)
-    metadata = Metadata(article.title, tuple(article.authors), article.published, tuple(article.tags))
+    metadata = PredictedFields(article.title, tuple(article.authors), article.published, tuple(article.tags))
     return Extracted(article.body, article.lead, metadata, tuple((r.rule, r.text) for r in trace.removed))
 
 
-def _declared_text(page: Page, html: bytes) -> str | bytes:
+def _declared_text(page: CorpusPage, html: bytes) -> str | bytes:
     """The corpus's declared decoding (fundus: UTF-8), else the raw bytes for trafilatura to sniff."""
     return html.decode(page.encoding) if page.encoding else html
 
@@ -64,13 +66,13 @@ def _trafilatura_body(html: str | bytes, url: str) -> Extracted:
     return Extracted(trafilatura.extract(html, url=url, include_comments=False) or "")
 
 
-def _trafilatura_metadata(html: str | bytes, url: str) -> Metadata:
+def _trafilatura_metadata(html: str | bytes, url: str) -> PredictedFields:
     """trafilatura's own metadata, read the way its output gives it: authors in one string joined by "; "."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    document = cast("Document | None", trafilatura.bare_extraction(html, url=url, with_metadata=True))
     if document is None:
-        return Metadata()
+        return PredictedFields()
     authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
-    return Metadata(document.title, authors, document.date, tuple(document.tags or ()))
+    return PredictedFields(document.title, authors, document.date, tuple(document.tags or ()))
 
 
 NEWSBOT = System("newsbot", _raw, _newsbot_general, leads=True)

@@ -1,5 +1,7 @@
 """From trafilatura's body tree to ordered blocks, then text-level clean-up.
 
+After trafilatura (stages 10 and 11): the rules here see text, where the tree rules (clean.py) saw boxes.
+
 Rules here see each block's text: titles and paragraphs repeated on the page
 appear once, credit and source lines go, and the lead is found and put first.
 """
@@ -8,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lxml.etree import _Element
 
+from ..urls import brand_label
 from .clean import MIN_HEADLINE_CHARS, Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
-from .urls import brand_label
 
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
@@ -144,7 +146,10 @@ def _promo_regex() -> tuple[re.Pattern[str], int, re.Pattern[str], int]:
 @lru_cache(maxsize=1)
 def _consent_regexes() -> tuple[re.Pattern[str], re.Pattern[str], int]:
     data = load_patterns("consent")
-    words = lambda key: _alternation(map(re.escape, data[key]))
+
+    def words(key: str) -> re.Pattern[str]:
+        return _alternation(map(re.escape, data[key]))
+
     return words("cookie_words"), words("action_words"), data["max_chars"]
 
 
@@ -236,7 +241,7 @@ def is_credit_line(text: str, names: set[str]) -> bool:
 LINE_TABLES = {"copyright": "copyright", "editor_line": "editors", "photo_credit": "photo_credits"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _line_regex(table: str) -> tuple[re.Pattern[str], int]:
     data = load_patterns(table)
     return _alternation(p for ps in data["patterns"].values() for p in ps), data["max_chars"]

@@ -1,5 +1,7 @@
 """Rule-based boilerplate removal on the parsed tree, before main-text extraction.
 
+Stage 7: after hints and learned templates, before the paragraph structure and trafilatura.
+
 Each rule finds one kind of boilerplate by its text (patterns in
 ``patterns/*.json``, every language in one table) and by the shape of the block
 around it, never by class or id names, so it works on sites no one wrote a
@@ -15,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -29,8 +31,10 @@ _TEXT_BLOCK_TAGS = ("p", "li", "td", "th", "dd", "blockquote", "h1", "h2", "h3",
 _WORD = re.compile(r"[\w'’-]+")
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " \t\n\r:：.…!|-–—•·»«>\"'“”„()[]#*"
-# A block's text this long is story text, whatever else sits around it.
-STORY_PARAGRAPH_CHARS = 100
+# A box holding a text block this long holds story text, whatever else sits around it, so the box
+# rules leave it. Stricter than structure.STORY_PARAGRAPH_CHARS (80), which measures paragraphs of a
+# story already found: a box is removed whole, so it takes a longer block to keep it.
+STORY_BLOCK_CHARS = 100
 # Cues are short: an element's own text longer than this is never one.
 MAX_CUE_CHARS = 250
 
@@ -104,13 +108,13 @@ def _has_story_text(el: HtmlElement, outside_lists: bool = False) -> bool:
     for block in el.iter(*_TEXT_BLOCK_TAGS, *LOOSE_TEXT_HOSTS):
         if outside_lists and _in_list(block, el):
             continue
-        if block.tag in LOOSE_TEXT_HOSTS and loose_chars(block) >= STORY_PARAGRAPH_CHARS:
+        if block.tag in LOOSE_TEXT_HOSTS and loose_chars(block) >= STORY_BLOCK_CHARS:
             return True
         if block.tag == "div" and len(block):
             continue  # only leaf divs stand for paragraphs
         if block.tag not in _TEXT_BLOCK_TAGS and block.tag != "div":
             continue  # a section or article counts by its loose text only
-        if len(text_of(block)) >= STORY_PARAGRAPH_CHARS and link_share(block) < 0.5:
+        if len(text_of(block)) >= STORY_BLOCK_CHARS and link_share(block) < 0.5:
             if next(block.iterancestors("a"), None) is None:  # a teaser card's text inside a link is no story
                 return True
     return False
@@ -294,7 +298,7 @@ def _read_also_followers(box: HtmlElement) -> list[HtmlElement]:
 # --- headed boxes: widgets, polls -------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _box_headings(table: str) -> tuple[frozenset[str], int]:
     """A table of box titles (widgets, polls, source lists, summaries, breadcrumbs' home links) and
     the most text such a box holds."""

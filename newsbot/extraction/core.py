@@ -1,4 +1,6 @@
-"""The extraction cascade: decode, parse once, clean, main text, metadata, record."""
+"""The extraction cascade: decode, parse once, clean, main text, metadata, record.
+
+The stages and their order are mapped in docs/architecture.md ("Extraction stages")."""
 
 from __future__ import annotations
 
@@ -9,23 +11,26 @@ from typing import Any, TypeVar, cast
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 
 from .. import __version__
+from ..hints import Hints
+from ..urls import is_home_page, site_of, url_id
 from .blocks import LinkTexts, body_blocks, drop_author_bios, drop_kickers, drop_noise, drop_pull_quotes, place_lead, site_names
 from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
-from .hints import Hints, apply_hints
+from .hints import apply_hints
 from .hydration import HiddenStory
 from .metadata import Metadata, detect_language, read_metadata
-from .page import ExtractionError, Page, parse_fragment, parse_html
+from .page import ExtractionError, ParsedPage, parse_fragment, parse_html
 from .record import Article, Block, content_hash
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import Lesson, Templates, TemplateStore, remove_template_blocks, template_blocks
-from .urls import is_home_page, site_of, url_id
 from .verdict import article_verdict, page_signals
 
-def _canonical(page: Page, site: str | None) -> str | None:
+
+def _canonical(page: ParsedPage, site: str | None) -> str | None:
     """The canonical link, kept only when it is on the page's own site and not a home page."""
     href = page.canonical
     if not href or not href.startswith(("http://", "https://")):
@@ -59,7 +64,7 @@ def _better_retry(blocks: list[Block], retry: list[Block]) -> bool:
 
 def main_text(tree: HtmlElement, url: str, fast: bool) -> list[Block]:
     """trafilatura's main-content step on our cleaned tree (it works on its own copy)."""
-    doc = trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False, include_tables=True)
+    doc = cast("Document | None", trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False, include_tables=True))
     return restore_structure(tree, body_blocks(doc.body if doc is not None else None))
 
 
@@ -77,7 +82,7 @@ class Trace:
 
 @dataclass
 class _Parsed:
-    page: Page
+    page: ParsedPage
     site: str | None
     canonical: str | None
     id: str
@@ -89,7 +94,7 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> _Parsed:
         raise ExtractionError("empty document")
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
     decoded = decode_html(body, lowered.get("content-type"))
-    page = Page.from_tree(parse_html(decoded.text), url)
+    page = ParsedPage.from_tree(parse_html(decoded.text), url)
     site = site_of(url)
     canonical = _canonical(page, site)
     if site is None and canonical is not None:
@@ -110,7 +115,7 @@ def _core_boundary(entry: _Entry) -> _Entry:
             return entry(*args, **kwargs)
         except ExtractionError:
             raise
-        except Exception as err:  # noqa: BLE001 - the boundary: whatever broke, it broke on this page
+        except Exception as err:  # the boundary: whatever broke, it broke on this page
             raise ExtractionError(f"extraction failed ({type(err).__name__}: {err})") from err
 
     return cast(_Entry, guarded)

@@ -1,5 +1,7 @@
 """Bytes to text: which encoding a page is really in, with guards for the usual lies.
 
+Runs first, before parsing (stage 1 of docs/architecture.md's extraction stages).
+
 Order of evidence: byte-order mark > HTTP ``charset`` > ``<meta charset>`` /
 http-equiv > detection. Two guards correct wrong labels: bytes that are valid
 UTF-8 with non-ASCII sequences are UTF-8 whatever single-byte label they carry,
@@ -17,7 +19,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import charset_normalizer
 from w3lib.encoding import (
@@ -37,8 +39,10 @@ _NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 DETECT_BYTES = 64 * 1024
 
 
-def _repair_stray(err: UnicodeDecodeError) -> tuple[str, int]:
+def _repair_stray(err: UnicodeError) -> tuple[str, int]:
     """Decode a stray byte as windows-1252 (smart quotes pasted from an editor), else U+FFFD."""
+    if not isinstance(err, UnicodeDecodeError):  # registered for decoding only
+        raise err
     bad = err.object[err.start : err.start + 1]
     return bad.decode("cp1252", errors="replace"), err.start + 1
 
@@ -93,7 +97,7 @@ def _codec(label: str | None) -> str | None:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _is_single_byte(codec: str) -> bool:
     """True when no byte starts a multi-byte sequence: asked of the codec, so no list goes stale."""
     return all(codecs.getincrementaldecoder(codec)(errors="replace").decode(bytes([b])) for b in range(0x80, 0x100))
@@ -129,7 +133,7 @@ def _as_utf8(body: bytes, verdict: str, evidence: str) -> Decoded:
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     """Decode an HTML document's bytes to text; never raises on bad bytes."""
     bom, bom_bytes = read_bom(body)
-    if bom:
+    if bom and bom_bytes:
         return Decoded(body[len(bom_bytes) :].decode(bom, errors="replace"), _codec(bom) or bom, "bom")
 
     verdict = _utf8_verdict(body)

@@ -1,5 +1,7 @@
 """Per-site extraction hints (from a site config) applied to the parsed tree, before the generic rules.
 
+Stage 4: after the intact page is read and signed, before the learned templates and trafilatura.
+
 A hint is data: CSS selectors for the article's container and for boilerplate
 the generic rules miss, and regular expressions for the site's own boilerplate
 wording, which is no general pattern (one publisher's dialog or promo line).
@@ -10,40 +12,13 @@ whole page beats no page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from cssselect import HTMLTranslator
 from lxml.html import HtmlElement
 
+from ..hints import Hints, css_to_xpath
 from .clean import shows_more_than, text_of
 from .patterns import load_patterns
-
-
-@dataclass(frozen=True)
-class Hints:
-    """Extraction hints of one site."""
-
-    content_root: tuple[str, ...] = ()
-    """CSS selectors; the first that matches is the article's container, the rest of <body> is boilerplate."""
-    drop: tuple[str, ...] = ()
-    """CSS selectors of boilerplate the generic rules miss."""
-    drop_text: tuple[str, ...] = ()
-    """Regular expressions (case-insensitive) of the site's own boilerplate wording; a short block whose
-    text one of them finds goes, as a general promo pattern's does, but on this site only."""
-
-    def __bool__(self) -> bool:
-        return bool(self.content_root or self.drop or self.drop_text)
-
-
-@lru_cache(maxsize=1024)
-def css_to_xpath(css: str) -> str:
-    """The XPath 1.0 of an HTML CSS selector (cssselect, as parsel uses it); SelectorError when it is not one.
-
-    >>> css_to_xpath("p:contains('Subscribe')")
-    "descendant-or-self::p[contains(., 'Subscribe')]"
-    """
-    return HTMLTranslator().css_to_xpath(css)
 
 
 @lru_cache(maxsize=256)

@@ -1,5 +1,7 @@
 """Story text that a page ships outside its visible markup, for pages that show no story.
 
+Read before cleaning strips scripts (stage 3); used after the verdict (stage 13) when it found no story.
+
 Pages rendered by a JavaScript framework (React Query, Next.js, Nuxt …) may send an
 empty article container and the story as an HTML string inside a ``<script>`` (a JSON
 state object or the framework's flight data); others declare it only as JSON-LD

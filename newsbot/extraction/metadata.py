@@ -1,5 +1,7 @@
 """Article metadata from structured data first (JSON-LD, meta tags), then visible text.
 
+Reads the intact page, before hints and cleaning (stage 3); ``detect_language`` runs last, on the body.
+
 Meta tags and JSON-LD, read once into the page bundle, give title, authors,
 site name, tags and image; the slower visible-text searches (byline
 XPaths, htmldate) run only when structured data has no answer. Structured
@@ -12,24 +14,24 @@ from __future__ import annotations
 import copy
 import html
 import re
-from dataclasses import dataclass, field
-from functools import cache
-from datetime import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from htmldate import find_date
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
-from trafilatura.settings import Document
 from lxml import etree
 from lxml.html import HtmlElement
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
+from trafilatura.settings import Document
 
+from ..urls import brand_label, site_of
 from .clean import link_share
-from .page import Page
+from .page import ParsedPage
 from .patterns import load_patterns
-from .urls import brand_label, site_of
 
 _SPACE = re.compile(r"\s+")
 _AUTHOR_SPLIT = re.compile(
@@ -72,7 +74,7 @@ _LEAD_ENDS = (".", "!", "?", "…", "。", "\"", "”", "“", "»", "«")
 _MEDIA_TAGS = ("img", "picture", "figure", "video", "iframe", "svg")
 
 
-def _standfirst(page: Page, headline: str | None) -> str | None:
+def _standfirst(page: ParsedPage, headline: str | None) -> str | None:
     """The text right below the headline's <h1> when it reads as a lead: a teaser the page
     shows, often other than the one its meta tags declare."""
     h1 = next((h for h in page.tree.iter("h1") if headline and _shown_text(h) == headline), None)
@@ -214,12 +216,12 @@ _BYLINE_XPATH = etree.XPath(
 MAX_BYLINE_CHARS = 120
 
 
-def _visible_bylines(page: Page) -> list[str]:
+def _visible_bylines(page: ParsedPage) -> list[str]:
     texts = (_clean(el.text_content()) for el in _BYLINE_XPATH(page.tree) if isinstance(el.tag, str))
     return [t for t in texts if t and len(t) <= MAX_BYLINE_CHARS]
 
 
-def _credited(page: Page) -> list[str]:
+def _credited(page: ParsedPage) -> list[str]:
     """Whoever trafilatura finds credited when newsbot finds no person: its meta-tag and JSON-LD authors
     (an organization too: a page that names no person is credited to its outlet) and its visible-byline
     XPaths, in trafilatura's order."""
@@ -248,7 +250,7 @@ def _ld_list(value: Any) -> list[str]:
     return [t for t in (_ld_text(v) for v in items) if t]
 
 
-def read_metadata(page: Page) -> Metadata:
+def read_metadata(page: ParsedPage) -> Metadata:
     """Everything but the body: structured data first, visible-text searches as fallback."""
     ld = page.jsonld_article or {}
     meta = Metadata()
@@ -404,7 +406,7 @@ def _shown_text(element: HtmlElement) -> str | None:
     return _clean(html.unescape(element.text_content()).replace("\xad", ""))  # soft hyphens are not shown
 
 
-def title_candidates(page: Page, sources: dict[str, Any], sitename: str | None, publisher: str | None = None) -> dict[str, str]:
+def title_candidates(page: ParsedPage, sources: dict[str, Any], sitename: str | None, publisher: str | None = None) -> dict[str, str]:
     """Each title source's headline, site names stripped: og, twitter, JSON-LD, <title> and the
     visible <h1> that best matches them.
 
@@ -478,7 +480,7 @@ def _split_tags(raw: str) -> list[str]:
     return [t for t in (_clean(part) for part in re.split(r"[,;]", raw)) if t]
 
 
-def _first_time(page: Page) -> str | None:
+def _first_time(page: ParsedPage) -> str | None:
     for el in page.tree.iter("time"):
         value = el.get("datetime")
         if value:

@@ -1,4 +1,6 @@
-"""The parsed page bundle: tree, meta tags and JSON-LD read once, shared by every step."""
+"""The parsed page bundle: tree, meta tags and JSON-LD read once, shared by every step.
+
+Built right after decoding (stage 2), before anything reads or cleans the tree."""
 
 from __future__ import annotations
 
@@ -114,14 +116,18 @@ def jsonld_types(obj: dict[str, Any]) -> set[str]:
 
 
 @dataclass
-class Page:
+class ParsedPage:
+    """A page parsed once: its tree and what every stage reads from it (meta tags, JSON-LD, canonical link).
+
+    Not :class:`newsbot.items.Page`, the fetched page (bytes, headers, URLs) a crawl hands over."""
+
     tree: HtmlElement
     url: str
     meta: dict[str, list[str]] = field(default_factory=dict)
     """Meta tag contents keyed by lowercased name, property, itemprop or http-equiv."""
 
     @classmethod
-    def from_tree(cls, tree: HtmlElement, url: str) -> Page:
+    def from_tree(cls, tree: HtmlElement, url: str) -> ParsedPage:
         meta: dict[str, list[str]] = {}
         for el in tree.iter("meta"):
             content = el.get("content")

@@ -1,5 +1,7 @@
 """The article record: the one JSON object per article that every output carries.
 
+Built last (stage 14), from the blocks and metadata the earlier stages produced.
+
 The contract is ``article.schema.json`` beside this module (JSON Schema 2020-12): field names and
 their order are fixed, new fields are additions, ``schema_version`` changes only when a field changes meaning.
 """

@@ -1,6 +1,8 @@
 """Fit the extracted blocks to the story's container: put back what trafilatura's choice of
 one container lost, and cut the sidebar it let in.
 
+After trafilatura: ``restore_structure`` on its blocks (stage 10), ``cut_sidebar_tail`` with the block rules (stage 11).
+
 trafilatura keeps one container's text. On a page without a container it recognises it
 recovers bare paragraphs, quotes and tables, and loses the sub-headings and lists between
 them; on a story split into chunks it keeps the first chunk; a container chosen too wide

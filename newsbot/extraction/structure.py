@@ -1,5 +1,7 @@
 """Give layout tables, div soup and ``<br><br>`` text the structure main-text extraction expects.
 
+Before trafilatura: layout tables are unwrapped before the tree rules (stage 6), the rest runs after them (stage 8).
+
 trafilatura scores ``<p>``-like blocks and keeps tables whole; a page laid
 out with tables, or whose paragraphs are bare ``<div>`` text or runs of text
 split by double line breaks, otherwise comes out as one run-on paragraph,
@@ -18,7 +20,8 @@ MIN_DIV_PARAGRAPH_CHARS = 2
 # A page with at least this many story-length <p> already has paragraph markup.
 MIN_REAL_PARAGRAPHS = 3
 # A story's paragraph is at least this long (also what a story chunk holds, and what a
-# main-text result that stopped early is measured against).
+# main-text result that stopped early is measured against). The box rules of clean.py keep a
+# box for a longer block (clean.STORY_BLOCK_CHARS).
 STORY_PARAGRAPH_CHARS = 80
 
 

@@ -21,21 +21,22 @@ its share of (about) the last ``window`` pages. A block on a quarter of a big
 site's pages stays a quarter, and a redesign's blocks take over from the old
 ones within the window.
 
-The store is a SQLite file in the state directory (``templates.sqlite3``);
-it is bounded: each site keeps at most ``MAX_SIGNATURES_PER_SITE``
-signatures, the lightest pruned first, and a site's memory of URLs is a
-bounded table too.
+This module is the learning logic and runs inside extraction: blocks are signed
+on the intact parsed page (stage 3), and the site's boilerplate blocks are dropped
+right after hints (stage 5), before the generic cleaning rules and trafilatura.
+The stores that keep the counts are in :mod:`newsbot.state.template_store` (SQLite)
+and :mod:`newsbot.state.redis_store` (Redis); the core reaches them only through
+:class:`TemplateStore`. Both are bounded: each site keeps at most
+``MAX_SIGNATURES_PER_SITE`` signatures, the lightest pruned first, and a site's
+memory of URLs is bounded too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from lxml.html import HtmlElement
@@ -53,11 +54,8 @@ _SLACK = 1e-9
 # Bounds that keep the store (and memory) flat however many pages and sites a crawl sees.
 MAX_SIGNATURES_PER_SITE = 4000
 MAX_URLS_PER_SITE = 5000
-# Sites whose boilerplate sets stay in memory (least recently used go first).
-CACHED_SITES = 256
 # Text longer than this is story text whatever its position: never a template block.
 MAX_BLOCK_CHARS = 600
-FILE_NAME = "templates.sqlite3"
 
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"\w")
@@ -123,6 +121,21 @@ class Templates(Protocol):
     def boilerplate(self, site: str | None) -> frozenset[str]: ...
 
 
+class TemplateStore(Templates, Protocol):
+    """What learning writes to as well: the stores in :mod:`newsbot.state` (SQLite, Redis) implement it.
+
+    The core never opens a store; whoever runs it passes one in (or a :class:`TemplateSnapshot`).
+    """
+
+    def learn(self, site: str | None, url_id: str, signatures: Iterable[str]) -> bool:
+        """Count one page's signatures for its site; False (nothing learned) for a known URL or no site."""
+        ...
+
+    def snapshot(self, site: str | None) -> TemplateSnapshot:
+        """The site's boilerplate now, for extraction in another process."""
+        return TemplateSnapshot(site, self.boilerplate(site))
+
+
 @dataclass(frozen=True)
 class TemplateSnapshot:
     """One site's boilerplate as a store had it: read-only and small, so it travels to a worker process."""
@@ -176,120 +189,3 @@ def total_weight(pages: int, decay: float) -> float:
 def threshold(site_weight: float) -> float:
     """The weight at which a signature is boilerplate on a site of ``site_weight``."""
     return MIN_SHARE * site_weight - _SLACK
-
-
-class TemplateStore:
-    """Signature weights per site, persisted in ``<state>/templates.sqlite3`` (or in memory).
-
-    ``window``: the recent pages a share is taken over (:data:`WINDOW`; the crawl's ``NEWSBOT_TEMPLATE_WINDOW``).
-    """
-
-    def __init__(self, state_dir: str | Path | None = None, window: int = WINDOW) -> None:
-        self.decay = decay_per_page(window)
-        if state_dir is None:
-            target = ":memory:"
-        else:
-            Path(state_dir).mkdir(parents=True, exist_ok=True)
-            target = str(Path(state_dir) / FILE_NAME)
-        self._db = sqlite3.connect(target)
-        self._db.create_function("decayed", 2, lambda weight, age: weight * self.decay**age, deterministic=True)
-        self._db.executescript(
-            """
-            PRAGMA journal_mode=WAL;
-            CREATE TABLE IF NOT EXISTS pages (site TEXT, url_id TEXT, seq INTEGER, PRIMARY KEY (site, url_id));
-            CREATE TABLE IF NOT EXISTS sites (site TEXT PRIMARY KEY, pages INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS signatures (site TEXT, signature TEXT, pages INTEGER NOT NULL,
-                                                   PRIMARY KEY (site, signature));
-            """
-        )
-        self._add_weights()
-        self._boilerplate: OrderedDict[str, frozenset[str]] = OrderedDict()
-
-    def _add_weights(self) -> None:
-        """Give a state folder from before the window its weights: each signature keeps its share of its site's pages.
-
-        ``sites.weight`` is the site's total weight; ``signatures.weight`` a signature's weight as of page
-        ``signatures.seen`` (it decays from there); ``pages`` stay the plain counts behind MIN_PAGES.
-        """
-        if any(row[1] == "weight" for row in self._db.execute("PRAGMA table_info(sites)")):
-            return
-        with self._db:
-            self._db.create_function("total_weight", 1, lambda n: total_weight(n, self.decay), deterministic=True)
-            self._db.execute("ALTER TABLE sites ADD COLUMN weight REAL NOT NULL DEFAULT 0")
-            self._db.execute("ALTER TABLE signatures ADD COLUMN weight REAL NOT NULL DEFAULT 0")
-            self._db.execute("ALTER TABLE signatures ADD COLUMN seen INTEGER NOT NULL DEFAULT 0")
-            self._db.execute("UPDATE sites SET weight = total_weight(pages)")
-            self._db.execute(
-                "UPDATE signatures SET (weight, seen) = (SELECT signatures.pages * sites.weight / sites.pages,"
-                " sites.pages FROM sites WHERE sites.site = signatures.site)"
-            )
-
-    def close(self) -> None:
-        self._db.close()
-
-    def _site(self, site: str) -> tuple[int, float]:
-        row = self._db.execute("SELECT pages, weight FROM sites WHERE site = ?", (site,)).fetchone()
-        return (row[0], row[1]) if row else (0, 0.0)
-
-    def pages(self, site: str) -> int:
-        return self._site(site)[0]
-
-    def knows(self, site: str, url_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM pages WHERE site = ? AND url_id = ?", (site, url_id)).fetchone() is not None
-
-    def learn(self, site: str | None, url_id: str, signatures: Iterable[str]) -> bool:
-        """Count one page's signatures for its site; False (nothing learned) for a known URL or no site."""
-        if not site or self.knows(site, url_id):
-            return False
-        with self._db:
-            count = self.pages(site) + 1
-            self._db.execute(
-                "INSERT INTO sites (site, pages, weight) VALUES (?, 1, 1.0)"
-                " ON CONFLICT (site) DO UPDATE SET pages = pages + 1, weight = decayed(weight, 1) + 1",
-                (site,),
-            )
-            self._db.execute("INSERT INTO pages VALUES (?, ?, ?)", (site, url_id, count))
-            self._db.executemany(
-                "INSERT INTO signatures (site, signature, pages, weight, seen) VALUES (?, ?, 1, 1.0, ?)"
-                " ON CONFLICT (site, signature) DO UPDATE SET pages = pages + 1,"
-                " weight = decayed(weight, excluded.seen - seen) + 1, seen = excluded.seen",
-                [(site, s, count) for s in set(signatures)],
-            )
-            self._bound(site, count)
-        self._boilerplate.pop(site, None)
-        return True
-
-    def _bound(self, site: str, count: int) -> None:
-        """Forget the lightest signatures and the oldest URLs once a site passes its bounds."""
-        (n,) = self._db.execute("SELECT COUNT(*) FROM signatures WHERE site = ?", (site,)).fetchone()
-        if n > MAX_SIGNATURES_PER_SITE:
-            self._db.execute(
-                "DELETE FROM signatures WHERE site = ? AND signature IN (SELECT signature FROM signatures WHERE site = ?"
-                " ORDER BY decayed(weight, ? - seen) ASC, signature ASC LIMIT ?)",
-                (site, site, count, n - MAX_SIGNATURES_PER_SITE // 2),
-            )
-        if count > MAX_URLS_PER_SITE:
-            self._db.execute("DELETE FROM pages WHERE site = ? AND seq <= ?", (site, count - MAX_URLS_PER_SITE))
-
-    def snapshot(self, site: str | None) -> TemplateSnapshot:
-        """The site's boilerplate now, for extraction in another process."""
-        return TemplateSnapshot(site, self.boilerplate(site))
-
-    def boilerplate(self, site: str | None) -> frozenset[str]:
-        """Signatures the site's template says are boilerplate (empty before MIN_PAGES pages)."""
-        if not site:
-            return frozenset()
-        if site in self._boilerplate:
-            self._boilerplate.move_to_end(site)
-            return self._boilerplate[site]
-        pages, weight = self._site(site)
-        if pages < MIN_PAGES:
-            return frozenset()
-        rows = self._db.execute(
-            "SELECT signature FROM signatures WHERE site = ? AND pages >= ? AND decayed(weight, ? - seen) >= ?",
-            (site, MIN_PAGES - 1, pages, threshold(weight)),
-        )
-        learned = self._boilerplate[site] = frozenset(r[0] for r in rows)
-        if len(self._boilerplate) > CACHED_SITES:
-            self._boilerplate.popitem(last=False)
-        return learned

@@ -1,30 +1,33 @@
 """Is this page one article? The verdict and, when not, the reason a crawl reports.
 
+Its signals are read from the intact page (stage 3); the verdict is given on the extracted blocks (stage 12).
+
 A page is weighed twice: what says "one article" (a declared article type, a declared
 publication date, a byline, a dated URL) against what says another kind of page (a
 product, a category, a listing, a forum thread, documentation, a service page), read
 from the intact page before cleaning: declared types, URL folders, buy buttons and
 prices, code blocks, headline cards. The tables are ``patterns/page_kinds.json`` and
-``patterns/url_shapes.json``.
+``newsbot/urls/url_shapes.json``.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from ..urls import is_home_page, load_url_table
 from .blocks import LinkTexts
 from .clean import MIN_HEADLINE_CHARS, fold
 from .metadata import PUBLISHED_META, Metadata
-from .page import ARTICLE_TYPES, Page, jsonld_types
+from .page import ARTICLE_TYPES, ParsedPage, jsonld_types
 from .patterns import load_patterns
 from .record import Block
-from .urls import is_home_page
 
 # A body shorter than this (in Latin-letter equivalents, see ``text_weight``) is a stub,
 # a gallery or a teaser, not an article.
@@ -67,17 +70,17 @@ def text_weight(text: str) -> float:
 
 @lru_cache(maxsize=1)
 def _url_kinds() -> dict[str, tuple[re.Pattern[str], ...]]:
-    kinds = load_patterns("url_shapes")["page_kinds"]
+    kinds = load_url_table("url_shapes")["page_kinds"]
     return {kind: tuple(re.compile(p, re.I) for p in patterns) for kind, patterns in kinds.items()}
 
 
 @lru_cache(maxsize=1)
 def _story_shapes() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.I) for p in load_patterns("url_shapes")["story"])
+    return tuple(re.compile(p, re.I) for p in load_url_table("url_shapes")["story"])
 
 
 @lru_cache(maxsize=1)
-def _kind_table() -> dict[str, object]:
+def _kind_table() -> dict[str, Any]:
     return load_patterns("page_kinds")
 
 
@@ -118,7 +121,7 @@ class PageSignals:
 
 
 def _buy_buttons(body: HtmlElement) -> int:
-    phrases = tuple(_kind_table()["buy"])  # type: ignore[arg-type]
+    phrases: tuple[str, ...] = tuple(_kind_table()["buy"])
     count = 0
     for el in body.iter("button", "a", "input"):
         text = el.get("value") if el.tag == "input" else el.text_content()
@@ -149,7 +152,7 @@ def _card_teasers(body: HtmlElement, url: str) -> frozenset[str]:
     return frozenset(teasers)
 
 
-def page_signals(page: Page) -> PageSignals:
+def page_signals(page: ParsedPage) -> PageSignals:
     """Read the page's kind signals from the intact tree (call before cleaning)."""
     types = {t for obj in page.jsonld for t in jsonld_types(obj)}
     types |= {t.casefold() for t in page.meta.get("og:type", [])}
@@ -180,14 +183,14 @@ def headline_share(blocks: list[Block], links: LinkTexts, teasers: frozenset[str
     return sum(len(b.text) for b in headlines) / total, len(headlines)
 
 
-def kind_evidence(signals: PageSignals, url: str | None) -> Counter[str]:
+def kind_evidence(signals: PageSignals, url: str | None) -> dict[str, float]:
     """How strongly the page looks like each kind of non-article page (drop reason -> weight)."""
     table = _kind_table()
-    evidence: Counter[str] = Counter()
-    for kind, types in table["types"].items():  # type: ignore[attr-defined]
+    evidence: defaultdict[str, float] = defaultdict(float)
+    for kind, types in table["types"].items():
         if signals.types & set(types):
             evidence[kind] += TYPE_WEIGHT
-    for kind, types in table["weak_types"].items():  # type: ignore[attr-defined]
+    for kind, types in table["weak_types"].items():
         if signals.types & set(types):
             evidence[kind] += WEAK_TYPE_WEIGHT
     for kind in url_kinds(url):

@@ -43,8 +43,8 @@ from urllib.parse import urlsplit
 
 from cssselect import SelectorError
 
-from ..extraction.hints import Hints, css_to_xpath
-from ..extraction.urls import normalize_url, site_of
+from ..hints import Hints, css_to_xpath
+from ..urls import pattern_target, site_of
 
 SITES_DIR = Path(__file__).parent
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -58,18 +58,6 @@ ALL = "all"
 
 class SiteConfigError(ValueError):
     """A site file that cannot be used; the message starts with the file and the field."""
-
-
-def pattern_target(url: str) -> str:
-    """What URL patterns are searched in: the normalized URL's path, plus ``?query`` when there is one.
-
-    Normalized, so tracking parameters never decide.
-
-    >>> pattern_target("https://www.Example.com/a/b?utm_source=x&id=3#top")
-    '/a/b?id=3'
-    """
-    parts = urlsplit(normalize_url(url))
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 @dataclass(frozen=True)
@@ -101,7 +89,7 @@ class SiteConfig:
     def is_article_url(self, url: str) -> bool | None:
         """False when a deny pattern matches, else whether an allow pattern does; None when there are no allow patterns.
 
-        None leaves the call to the generic heuristics (``newsbot.spiders.discovery``).
+        None leaves the call to the generic heuristics (``newsbot.discovery``).
         """
         target = pattern_target(url)
         if any(pattern.search(target) for pattern in self.deny):

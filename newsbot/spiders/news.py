@@ -11,17 +11,15 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.http.request import NO_CALLBACK
 from scrapy.http.headers import Headers
+from scrapy.http.request import NO_CALLBACK
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from ..checks import HTTP_SCHEMES, http_url
-from ..extraction.urls import normalize_url, site_of
-from ..items import Page
-from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
-from .discovery import (
+from ..discovery import (
+    LISTED_MODIFIED,
     Entry,
     feed_entries,
     is_feed_type,
@@ -32,12 +30,13 @@ from .discovery import (
     sitemap_entries,
     sniff_kind,
 )
+from ..items import Page
+from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, shipped_sites, site_for_url, sites_in
+from ..urls import normalize_url, site_of
 
 # Request meta keys. A page with a section depth is a listing whose links are read (0 = a start point);
 # pages without one are leaves, or a feed start would turn into a crawl of the whole site.
 SECTION_DEPTH = "newsbot_section_depth"
-# When the feed or sitemap that named the page says it last changed (ISO 8601, UTC).
-LISTED_MODIFIED = "newsbot_listed_modified"
 # Scrapy's own key: a site with a configured delay keeps exactly that delay instead of AutoThrottle's.
 FIXED_DELAY = "autothrottle_dont_adjust_delay"
 # The page names its own next page: <a rel="next"> or <link rel="next">.
@@ -58,7 +57,7 @@ def site_key(url: str) -> tuple[str | None, int | None]:
 
 def header_dict(headers: Headers) -> dict[str, str]:
     """Scrapy's multi-valued byte headers as the plain ``str`` mapping the extraction core reads."""
-    return {name.lower(): value for name, value in headers.to_unicode_dict().items()}
+    return {name.lower(): value for name, value in headers.to_unicode_dict().items()}  # type: ignore[misc]  # keys are str there
 
 
 def check_start(url: str | None) -> str:
@@ -87,10 +86,10 @@ class NewsSpider(Spider):
         settings.set("DOWNLOAD_SLOTS", download_slots(sites.values()), priority="spider")
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Spider:  # type: ignore[override]  # or a RefusedSpider
         """The spider choosing from NEWSBOT_SITES_DIR's sites; for bad arguments (``-a site=nope``) a spider
         that logs the one-line reason and closes, where Scrapy would print an asyncio traceback.
-        (``scrapy crawl`` and ``newsbot crawl`` check arguments and folders first: see :func:`newsbot.crawl.check_crawl`.)"""
+        (``scrapy crawl`` and ``newsbot crawl`` check arguments and folders first: see :func:`newsbot.runner.check_crawl`.)"""
         try:
             kwargs.setdefault("catalogue", sites_in(crawler.settings.get("NEWSBOT_SITES_DIR")))
             spider = super().from_crawler(crawler, *args, **kwargs)
@@ -299,4 +298,4 @@ class RefusedSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         self.logger.error("%s", self.reason)
         raise CloseSpider("bad_arguments")
-        yield  # an async generator, as Scrapy's start() must be
+        yield  # type: ignore[unreachable]  # an async generator, as Scrapy's start() must be

@@ -1,7 +1,7 @@
 """The shared request frontier of N crawl workers (setting ``REDIS_URL``): one queue and one dupefilter in Redis.
 
 Workers started with the same ``REDIS_URL`` and the same sites form one crawl, keyed by
-its lock names (:func:`~newsbot.state.crawl.crawl_sites`)::
+its lock names (:func:`~newsbot.state.crawl_state.crawl_sites`)::
 
     <prefix>:crawl:<sites>:queue    LIST  requests as JSON, pushed right, popped left (FIFO)
     <prefix>:crawl:<sites>:seen     SET   request fingerprints (Scrapy's REQUEST_FINGERPRINTER, 20 bytes)
@@ -26,7 +26,7 @@ whose queue is momentarily empty closes while others still add requests (its
 ``RedisSpider`` idles instead, a start path Scrapy >= 2.16 no longer has); it pickles
 requests (code execution for anyone who can write to Redis); and it cannot keep a
 request that must stay in its process (the held-pages release of
-:mod:`newsbot.state.templates`, whose callback is a closure). This module is the
+:mod:`newsbot.state.template_hold`, whose callback is a closure). This module is the
 small part of it newsbot needs, over redis-py.
 """
 
@@ -37,7 +37,7 @@ import json
 import logging
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scrapy import Request, signals
 from scrapy.core.scheduler import BaseScheduler
@@ -45,7 +45,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
-from .crawl import CrawlState
+from .crawl_state import CrawlState
 from .redis_crawl import RedisCrawlState
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def decode_request(raw: bytes, spider: Spider) -> Request:
 
 class RedisScheduler(BaseScheduler):
     """Scheduler over the shared frontier (``SCHEDULER`` when ``REDIS_URL`` is set, see
-    :class:`~newsbot.state.redis_crawl.ScaleOut`). Requests that cannot be serialized stay
+    :class:`~newsbot.scale_out.ScaleOut`). Requests that cannot be serialized stay
     in a local queue, served first.
     """
 

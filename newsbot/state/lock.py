@@ -6,7 +6,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from ..exporters import site_folder
+from ..paths import site_folder
 
 LOCKS_FOLDER = "locks"
 

@@ -1,7 +1,7 @@
 """Scrapy middlewares over the state store: known articles are not requested; feeds and sitemaps cost a 304.
 
 Both are no-ops until a state pipeline has opened the crawl's state (see
-:class:`~newsbot.state.crawl.CrawlState`), which happens before the first request.
+:class:`~newsbot.state.crawl_state.CrawlState`), which happens before the first request.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.gz import gzip_magic_number
 
-from ..spiders.discovery import SNIFF_BYTES, sniff_kind
-from ..spiders.news import LISTED_MODIFIED
-from .crawl import CrawlState
+from ..discovery import LISTED_MODIFIED, SNIFF_BYTES, sniff_kind
+from .crawl_state import CrawlState
 from .store import Validators
 
 if TYPE_CHECKING:

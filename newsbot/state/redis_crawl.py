@@ -1,13 +1,13 @@
 """Scale-out: N ``scrapy crawl news`` workers started with the same ``REDIS_URL`` crawl as one.
 
-What changes with ``REDIS_URL`` (the :class:`ScaleOut` add-on switches it on; without it
+What changes with ``REDIS_URL`` (the :class:`~newsbot.scale_out.ScaleOut` add-on switches it on; without it
 nothing here runs and a crawl is exactly the single-machine one):
 
 - the frontier and dupefilter are shared (:mod:`newsbot.state.frontier`);
 - the article store is Redis (:mod:`newsbot.state.redis_store`), so every worker knows
   what any worker exported;
 - an article found by two workers under two URLs is exported by the first to claim it
-  (:class:`SharedDedupPipeline`, per crawl);
+  (:class:`~newsbot.scale_out.SharedDedupPipeline`, per crawl);
 - site locks are Redis leases held by the crawl, not ``flock``s held by one process:
   the workers of a crawl share them, another crawl of the same sites is refused (exit 75);
 - each worker has its own id and writes ``<run-id>-<worker>-<n>.jsonl`` and
@@ -29,12 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import CloseSpider
-from scrapy.settings import BaseSettings
 from twisted.internet import task
 
-from ..exporters import new_run_id
-from ..pipelines import DedupPipeline
-from .crawl import LOCKED, CrawlState, crawl_sites
+from ..paths import new_run_id
+from .crawl_state import LOCKED, CrawlState, crawl_sites
 from .lock import SiteLocked
 from .store import Validators
 
@@ -42,7 +40,6 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-    from .redis_store import RedisStateStore
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +79,6 @@ return 1
 def crawl_prefix(prefix: str, spider: Spider) -> str:
     """``<prefix>:crawl:<site>,<site>...``: the keys the workers crawling the same sites share."""
     return f"{prefix}:crawl:{','.join(crawl_sites(spider))}"
-
-
-class ScaleOut:
-    """Scrapy add-on (``ADDONS``): with ``REDIS_URL`` set, the shared scheduler and duplicate check."""
-
-    def update_settings(self, settings: BaseSettings) -> None:
-        if not settings.get("REDIS_URL"):
-            return
-        settings.set("SCHEDULER", "newsbot.state.frontier.RedisScheduler", "addon")
-        settings.replace_in_component_priority_dict("ITEM_PIPELINES", DedupPipeline, SharedDedupPipeline)
 
 
 class RedisCrawlState(CrawlState):
@@ -221,20 +208,3 @@ class RedisCrawlState(CrawlState):
         self.redis.zrem(self.members_key, self.run_id)
         self.shared.retire(self.run_id)
         self.shared.close()
-
-
-class SharedDedupPipeline(DedupPipeline):
-    """Each article once per crawl across all its workers: the first to claim any of its keys exports it."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler.stats)
-        state = CrawlState.of(crawler)
-        assert isinstance(state, RedisCrawlState)
-        self.state = state
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SharedDedupPipeline:
-        return cls(crawler)
-
-    def claim(self, keys: set[str]) -> bool:
-        return bool(self.state.claim_script(keys=[self.state.claims_key], args=sorted(keys)))

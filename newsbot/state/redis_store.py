@@ -42,7 +42,7 @@ from ..extraction.templates import (
     threshold,
     total_weight,
 )
-from ..extraction.urls import normalize_url
+from ..urls import normalize_url
 from .store import Known, Reconciled, Seen, Validators, settle_batches, utc_now
 
 # A Redis restart or failover takes a few seconds: every command is retried for about 15 s before the
@@ -326,10 +326,9 @@ class RedisTemplateStore(TemplateStore):
     Keys: ``<prefix>:templates:pages`` HASH site -> pages learned, ``<prefix>:templates:weights`` HASH site ->
     its total weight; per site ``<prefix>:templates:<site>:urls`` ZSET url id -> page number and
     ``<prefix>:templates:<site>:signatures`` HASH signature -> "pages weight seen". The weights, window and
-    bounds are the SQLite store's; nothing is cached in the process, since other workers keep learning.
+    bounds are the SQLite store's (:mod:`newsbot.state.template_store`); nothing is cached in the process, since other workers keep learning.
     """
 
-    # No SQLite file: no super().__init__.
     def __init__(self, client: redis.Redis, prefix: str = "newsbot", window: int = WINDOW) -> None:
         self.redis = client
         self.prefix = f"{prefix}:templates"

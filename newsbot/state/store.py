@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from ..extraction.urls import normalize_url
+from ..urls import normalize_url
 
 logger = logging.getLogger(__name__)
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from ...tables import load_table
 
 PATTERN_DIR = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
 def load_patterns(name: str) -> dict[str, Any]:
     """Read ``NAME.json`` beside this module; keys starting with ``_`` are documentation."""
-    with open(PATTERN_DIR / f"{name}.json", encoding="utf-8") as fh:
-        data = json.load(fh)
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    return load_table(PATTERN_DIR / f"{name}.json")

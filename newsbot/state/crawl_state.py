@@ -20,9 +20,9 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
 from ..checks import describe
-from ..exporters import new_run_id
-from ..extraction.urls import normalize_url, site_of
-from ..spiders.discovery import parse_date
+from ..discovery import parse_date
+from ..paths import new_run_id
+from ..urls import normalize_url, site_of
 from .lock import SiteLock, SiteLocked
 from .store import Known, Reconciled, Seen, StateStore, Validators, utc_now
 
@@ -290,7 +290,7 @@ class CrawlState:
         """The spider (or a spider middleware) raised on this response; its other pages go on."""
         self.page_failed(response.url, failure.value)
 
-    def page_failed(self, url: str, error: BaseException) -> None:
+    def page_failed(self, url: str, error: BaseException | None) -> None:
         self.stats.inc_value("newsbot/failed_pages")
         self.failed_pages.append({"url": url, "error": describe(error)})
 

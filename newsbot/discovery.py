@@ -1,6 +1,9 @@
 """Discovery, as pure functions: what a document is, which pages a feed or sitemap lists and when they changed,
 which links of a section page are articles or its next page, which feeds a page and which sitemaps a
-robots.txt announce, and how old is too old (``--since``)."""
+robots.txt announce, and how old is too old (``--since``).
+
+Scrapy-free and below both its users: the spider (:mod:`newsbot.spiders.news`) navigates with it and
+the crawl state (:mod:`newsbot.state`) reads the same dates and document kinds."""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..extraction.patterns import load_patterns
-from ..sites import pattern_target
+from .urls import load_url_table, pattern_target
 
+# Request meta key: when the feed or sitemap that named the page says it last changed (ISO 8601, UTC).
+# The spider sets it; the state middleware reads it to tell a changed article from a known one.
+LISTED_MODIFIED = "newsbot_listed_modified"
 # What a document is, by the local name of its root element (namespace prefix dropped):
 # URLs lie (feeds at /news, sitemaps at /index.php), content does not.
 ROOT_KINDS: dict[str, str] = {
@@ -205,7 +210,7 @@ def sitemap_entries(body: bytes, base_url: str | None = None) -> list[Entry]:
 @lru_cache(maxsize=1)
 def _link_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
     """The URL table shared with the article verdict; every page kind's folders count as "not an article"."""
-    data = load_patterns("url_shapes")
+    data = load_url_table("url_shapes")
     lists = {key: data[key] for key in ("article", "not_article", "pagination", "feed_type")}
     lists["not_article"] = [*lists["not_article"], *(p for kind in data["page_kinds"].values() for p in kind)]
     return {key: tuple(re.compile(p, re.I) for p in value) for key, value in lists.items()}
@@ -238,7 +243,9 @@ def is_feed_type(mime: str | None) -> bool:
     >>> is_feed_type("application/atom+xml"), is_feed_type("text/html")
     (True, False)
     """
-    return bool(mime) and any(p.search(mime) for p in _link_patterns()["feed_type"])
+    if not mime:
+        return False
+    return any(p.search(mime) for p in _link_patterns()["feed_type"])
 
 
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)

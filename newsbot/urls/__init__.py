@@ -1,19 +1,32 @@
-"""URL normalization and identity: the one definition of "same article URL" and "same site"."""
+"""URL normalization and identity: the one definition of "same article URL" and "same site".
+
+Shared by the spiders, the state store, the site files, the WARC archive and the extraction
+core, so it loads nothing heavier than the standard library: its tables (``tracking_params.json``,
+``url_shapes.json``) are data files beside it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-from .patterns import load_patterns
+from ..tables import load_table
 
+URL_TABLE_DIR = Path(__file__).parent
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def load_url_table(name: str) -> dict[str, Any]:
+    """``NAME.json`` beside this module: ``tracking_params`` or ``url_shapes`` (the one table of URL shapes)."""
+    return load_table(URL_TABLE_DIR / f"{name}.json")
 
 
 @lru_cache(maxsize=1)
 def _tracking() -> tuple[frozenset[str], tuple[str, ...]]:
-    data = load_patterns("tracking_params")
+    data = load_url_table("tracking_params")
     return frozenset(data["exact"]), tuple(data["prefixes"])
 
 
@@ -52,6 +65,18 @@ def normalize_url(url: str) -> str:
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     return urlunsplit((scheme, netloc, parts.path or "/", _query_without_tracking(parts.query), ""))
+
+
+def pattern_target(url: str) -> str:
+    """What URL patterns are searched in: the normalized URL's path, plus ``?query`` when there is one.
+
+    Normalized, so tracking parameters never decide.
+
+    >>> pattern_target("https://www.Example.com/a/b?utm_source=x&id=3#top")
+    '/a/b?id=3'
+    """
+    parts = urlsplit(normalize_url(url))
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def url_id(url: str) -> str:

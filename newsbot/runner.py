@@ -15,11 +15,11 @@ from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.project import get_project_settings
 
 from .checks import UsageError, crawl_folders
-from .exporters import new_run_id, run_summary_path
+from .discovery import parse_since
+from .paths import new_run_id, run_summary_path
 from .sites import SiteConfigError, select_sites, sites_in
-from .spiders.discovery import parse_since
 from .spiders.news import NewsSpider, check_start
-from .state.crawl import LOCKED
+from .state.crawl_state import LOCKED
 
 SETTINGS_MODULE = "newsbot.settings"
 # The demo crawls our own server on 127.0.0.1: no politeness delay needed.

@@ -1,6 +1,7 @@
 """Learned site templates in a crawl: learn from every fetched page, hold a new site's first pages back.
 
-The template store (:class:`~newsbot.extraction.TemplateStore`) lives in the
+The template store (:class:`~newsbot.state.template_store.SqliteTemplateStore`, or
+:class:`~newsbot.state.redis_store.RedisTemplateStore` with ``REDIS_URL``) lives in the
 state folder, beside the article store. A site's template applies from its
 fourth distinct page on, so the first pages of a site the store has not seen
 yet are learned here and held in memory until the template is ready, then
@@ -20,13 +21,16 @@ from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 
-from ..extraction import ExtractionError, TemplateStore, learn
+from ..extraction import ExtractionError, learn
 from ..extraction.templates import MIN_PAGES, WINDOW, decay_per_page
-from ..extraction.urls import site_of
 from ..items import Page
+from ..urls import site_of
+from .template_store import SqliteTemplateStore
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+    from .redis_store import RedisTemplateStore
 
 _ATTRIBUTE = "_newsbot_templates"
 # The request that carries held pages back into the crawl once it runs dry: no network (data: URI).
@@ -34,7 +38,7 @@ RELEASE_URL = "data:,"
 RELEASE = "newsbot_release_held"
 
 
-def templates_of(crawler: Crawler) -> TemplateStore | None:
+def templates_of(crawler: Crawler) -> SqliteTemplateStore | RedisTemplateStore | None:
     """The crawl's template store (one per crawler, in NEWSBOT_STATE_DIR, or Redis with REDIS_URL, over the last
     NEWSBOT_TEMPLATE_WINDOW pages of each site); None when NEWSBOT_TEMPLATES is off."""
     if not crawler.settings.getbool("NEWSBOT_TEMPLATES"):
@@ -51,7 +55,7 @@ def templates_of(crawler: Crawler) -> TemplateStore | None:
         client = connect(crawler.settings["REDIS_URL"])
         store = RedisTemplateStore(client, crawler.settings["NEWSBOT_REDIS_PREFIX"], window)
     if store is None:
-        store = TemplateStore(Path(crawler.settings["NEWSBOT_STATE_DIR"]), window)
+        store = SqliteTemplateStore(Path(crawler.settings["NEWSBOT_STATE_DIR"]), window)
         setattr(crawler, _ATTRIBUTE, store)
         crawler.signals.connect(store.close, signal=signals.spider_closed)
     return store
@@ -60,7 +64,7 @@ def templates_of(crawler: Crawler) -> TemplateStore | None:
 class TemplateHoldMiddleware:
     """Spider middleware: learns each page into its site's template and holds pages until it is ready."""
 
-    def __init__(self, crawler: Crawler, templates: TemplateStore) -> None:
+    def __init__(self, crawler: Crawler, templates: SqliteTemplateStore | RedisTemplateStore) -> None:
         self.crawler = crawler
         self.templates = templates
         self.held: dict[str, list[Page]] = {}
@@ -113,7 +117,9 @@ class TemplateHoldMiddleware:
         held = [page for pages in self.held.values() for page in pages]
         self.held.clear()
         self.crawler.stats.inc_value("newsbot/templates/released_at_end", len(held))
-        self.crawler.engine.crawl(
-            Request(RELEASE_URL, callback=lambda response: held, meta={RELEASE: True}, dont_filter=True)
-        )
+
+        def release(response: Response) -> list[Page]:
+            return held
+
+        self.crawler.engine.crawl(Request(RELEASE_URL, callback=release, meta={RELEASE: True}, dont_filter=True))
         raise DontCloseSpider
