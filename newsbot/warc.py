@@ -101,13 +101,35 @@ def _original_headers(http_headers: StatusAndHeaders) -> dict[str, str]:
     return headers
 
 
+# gzip's own default level: warcio compresses at 9, which costs 1.7x the CPU for a file within 1% of
+# the size (300 corpus pages: 9.1 vs 5.5 ms a page, 0.186 vs 0.187 of the HTML), CPU a crawl spends per page.
+GZIP_LEVEL = 6
+
+
+class _MemberWriter:
+    """warcio's writer (``records`` makes the records), each record written as one gzip member, as
+    ``gzip=True`` writes them, but at ``GZIP_LEVEL``."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._buffer = io.BytesIO()
+        self.records = WARCWriter(self._buffer, gzip=False)
+        self._out = out
+
+    def write(self, record: ArcWarcRecord) -> None:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self.records.write_record(record)
+        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self._out.write(member.compress(self._buffer.getbuffer()) + member.flush())
+
+
 class WarcCapture:
     """Writes one run's pages into ``<root>/warc/<site>/<run-id>.warc.gz``, a file per site, opened on first use."""
 
     def __init__(self, root: Path, run_id: str) -> None:
         self.root = root
         self.run_id = run_id
-        self._files: dict[Path, tuple[IO[bytes], WARCWriter]] = {}
+        self._files: dict[Path, tuple[IO[bytes], _MemberWriter]] = {}
 
     def write(
         self,
@@ -128,7 +150,7 @@ class WarcCapture:
             warc_headers[REQUESTED_URI] = requested_url
         if source:
             warc_headers[SOURCE] = source
-        record = writer.create_warc_record(
+        record = writer.records.create_warc_record(
             url,
             "response",
             payload=io.BytesIO(body),
@@ -136,7 +158,7 @@ class WarcCapture:
             warc_headers_dict=warc_headers,
             http_headers=_http_headers(status, headers, len(body)),
         )
-        writer.write_record(record)
+        writer.write(record)
         fh.flush()  # to the OS: a killed process loses nothing already written
         return path
 
@@ -152,12 +174,12 @@ class WarcCapture:
             source=page.source,
         )
 
-    def _open(self, path: Path) -> tuple[IO[bytes], WARCWriter]:
+    def _open(self, path: Path) -> tuple[IO[bytes], _MemberWriter]:
         make_dirs(path.parent)
         fh = open(path, "xb")  # noqa: SIM115 - open for the run, closed in close(); run ids are unique: an existing file is another run's
-        writer = WARCWriter(fh, gzip=True)
+        writer = _MemberWriter(fh)
         info = {"software": f"newsbot/{__version__}", "format": "WARC File Format 1.0", "isPartOf": self.run_id}
-        writer.write_record(writer.create_warcinfo_record(path.name, info))
+        writer.write(writer.records.create_warcinfo_record(path.name, info))
         self._files[path] = (fh, writer)
         return fh, writer
 
