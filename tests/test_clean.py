@@ -6,10 +6,13 @@ through its pattern table in tests/test_patterns.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from newsbot.extraction import extract
 from newsbot.extraction.clean import clean_tree, count_shown, fold, is_share_text, read_also_marker, text_of
 
 LEAD = "A long night in the council ends with money for the bridges."
@@ -127,3 +130,13 @@ def test_picture_and_video_figures_go_but_figures_holding_story_content_stay() -
     text = text_of(tree)
     assert "1.2 bn" in text and "good day for the bridges" in text and "approved the new budget" in text
     assert "Budget by year" in text  # a story table's caption stays with it
+
+
+def test_a_forum_threads_replies_stay_content() -> None:
+    """trafilatura keeps a thread's replies (it prunes comment boxes elsewhere) when the page's JSON-LD
+    says DiscussionForumPosting: cleaning keeps JSON-LD where trafilatura looks for it."""
+    page = Path(__file__).parents[1] / "fixtures" / "forum" / "thread.html"
+    article = extract(page.read_bytes(), "https://forum.example.org/t/which-tent-cairngorms/4411")
+    paragraphs = article.body.split("\n\n")
+    assert [p[:30] for p in paragraphs] == ["I am planning a week of wild c", "For the plateau I would take a", "Pitch low and sheltered, whate"]
+    assert article.drop_reason == "forum_page"
