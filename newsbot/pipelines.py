@@ -21,13 +21,12 @@ from twisted.python.failure import Failure
 
 from .checks import describe
 from .exporters import BatchNotWritten, BatchWriter, run_summary_path, write_json
-from .extraction import Article, ExtractionError, TemplateStore
+from .extraction import Article, ExtractionError
 from .extraction.urls import url_id
 from .items import Page
 from .policy import reservation_reason
-from .sites import SiteConfig
 from .state.crawl import LOCKED, CrawlState
-from .workers import PageExtractor, read_page
+from .workers import PageExtractor
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -88,13 +87,6 @@ class ExtractPipeline:
             self.stats.inc_value("newsbot/errors/extraction")
             logger.warning("Skipped %s: %s", page["url"], err)
             raise DropItem(f"extraction failed: {err}", log_level="DEBUG") from err
-
-
-def page_record(
-    page: Page, templates: TemplateStore | None = None, sites: Mapping[str, SiteConfig] | None = None
-) -> Article:
-    """A fetched page as its record, with its site config from ``sites`` (see :func:`~newsbot.workers.read_page`)."""
-    return read_page(page, templates, (sites or {}).get(page.source or ""))[0]
 
 
 def drop_item(stats: StatsCollector, reason: str) -> DropItem:
