@@ -52,6 +52,8 @@ def page_record(
             fetched_at=fetched.fetched_at,
             http_status=fetched.status,
             source=fetched.source,  # the spider's site name, also when no config of that name is at hand
+            warc_file=fetched.warc_file,
+            warc_record_id=fetched.warc_record_id,
         )
     return record, lesson
 

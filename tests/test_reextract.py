@@ -93,7 +93,7 @@ def test_a_corrupt_warc_is_named_and_the_others_still_run(
 def test_pages_the_extractor_cannot_read_are_reported_not_fatal(tmp_path: Path, capsys) -> None:
     root = tmp_path / "crawl-output"
     with WarcCapture(root, RUN) as warc:
-        path = warc.write("https://news.example/empty", 200, {}, b"", "2024-04-22T06:00:00+00:00")
+        path, _ = warc.write("https://news.example/empty", 200, {}, b"", "2024-04-22T06:00:00+00:00")
     assert main(["reextract", str(path), "--output", str(tmp_path / "rebuilt")]) == 0
     assert "https://news.example/empty" in capsys.readouterr().err
     assert read_records(tmp_path / "rebuilt") == []
