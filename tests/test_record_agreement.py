@@ -61,7 +61,10 @@ def differences(record: dict, other: dict, ignore: set[str]) -> dict[str, tuple]
 def test_reextract_gives_the_crawls_records(crawled: tuple[Crawl, Path], reextracted: dict[str, dict]) -> None:
     crawl, _ = crawled
     assert crawl.records
+    warcs = {path.name for path in (crawl.cwd / "out" / "warc").rglob("*.warc.gz")}
     for record in crawl.records:
+        # where the raw capture is, the same whether the crawl or reextract (reading it) made the record
+        assert record["warc_file"] in warcs and record["warc_record_id"].startswith("<urn:uuid:")
         assert differences(record, reextracted[record["url"]], CRAWL_ONLY) == {}, record["url"]
 
 

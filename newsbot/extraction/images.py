@@ -6,9 +6,13 @@ page declares (``og:image``, ``twitter:image``, JSON-LD ``image`` with its ``cap
 (``itemprop=articleBody``, else the ``<article>`` holding the headline, else the first
 ``<article>``, else ``<main>``), never those in an ``<aside>``, ``<nav>`` or ``<footer>``
 (related stories' thumbnails). A figure's credit is its element marked as one (a class or
-itemprop naming credit, copyright, source or photographer; a ``<cite>`` or ``<small>``), and its
-caption is the rest of its ``<figcaption>``. URLs are made absolute; each image is listed once,
-a figure's caption and credit completing the declared image of the same URL.
+itemprop naming credit, copyright, source or photographer; a ``<cite>`` or ``<small>``), else a photo
+credit ending its caption ("… apartments. Photograph: Eva Manez/Reuters"; the ``photo_credits`` table),
+and its caption is the rest of its ``<figcaption>``. URLs are made absolute. Each picture is listed once:
+renditions of one picture (sizes, crops: og:image, JSON-LD's list and the figure's ``src`` often name
+three) are one when their URLs share an ID (a UUID or a long hex string) or a distinctive file name
+(sizes such as ``1200x630`` aside); the first URL stays, and a figure's caption and credit complete it.
+Renditions named otherwise (``wide__1300x731`` beside ``square__960x960``) stay apart.
 """
 
 from __future__ import annotations
@@ -16,17 +20,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .blocks import line_kind
 from .page import Page
 
 _SPACE = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_ID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{16,}", re.IGNORECASE)
+_SIZE = re.compile(r"\d{2,5}x\d{2,5}|[_-][wh]\d{2,5}(?![a-z\d])", re.IGNORECASE)
+# A file name (without extensions) shorter than this with no digit ("image.jpg", "default.png") names no one picture.
+MIN_DISTINCT_NAME = 8
 _CREDIT = re.compile(r"credit|copyright|source|photographer|byline|author|rights", re.IGNORECASE)
-# Attributes lazy-loading scripts put the real address in, before ``src`` (often a placeholder).
-_SOURCE_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "src")
+# Attributes lazy-loading scripts put the real address in, then srcset (its largest), then ``src``: often
+# a placeholder ("grey-placeholder.png") where the others are set.
+_SOURCE_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset", "src")
+# Where a caption's sentence ends and a credit may begin.
+_CREDIT_START = re.compile(r"(?<=[.!?»\"”])\s+|\s+[–—|/]\s+|\s+(?=[(\[])")
 _OUTSIDE_STORY = ("aside", "nav", "footer")
 # In this order: the first that matches is the story's container.
 _CONTAINERS = tuple(map(etree.XPath, ("//*[@itemprop='articleBody']", "//article[.//h1]", "//article", "//main")))
@@ -47,7 +60,17 @@ def _text(value: Any) -> str | None:
         return _text(value)
     if not isinstance(value, str):
         return None
-    return _SPACE.sub(" ", value).strip() or None
+    return _SPACE.sub(" ", _ZERO_WIDTH.sub("", value)).strip() or None
+
+
+def picture_key(url: str) -> str:
+    """What renditions of one picture share: an ID in the path, else a distinctive file name, else the path."""
+    path = urlsplit(url).path
+    if found := _ID.search(path):
+        return found.group().lower()
+    name = _SIZE.sub("", path.rsplit("/", 1)[-1].split(".")[0]).strip("_-").lower()  # (x.jpg, x.jpg.webp alike)
+    distinct = len(name) >= MIN_DISTINCT_NAME or any(char.isdigit() for char in name)
+    return name if distinct else path
 
 
 def _absolute(page: Page, url: str | None) -> str | None:
@@ -75,12 +98,26 @@ def _declared(page: Page) -> list[Image]:
     return images
 
 
-def _img_source(img: HtmlElement) -> str | None:
-    for name in _SOURCE_ATTRIBUTES:
-        if (value := img.get(name)) and not value.startswith("data:"):
+def _img_source(figure: HtmlElement) -> str | None:
+    """The picture's address, from whichever of the figure's ``<img>``s has the best attribute for it (a
+    placeholder ``<img src>`` often comes before the real one)."""
+    imgs = list(figure.iter("img"))
+    for name, img in ((name, img) for name in _SOURCE_ATTRIBUTES for img in imgs):
+        value = (img.get(name) or "").strip()
+        if name.endswith("srcset") and value:
+            value = value.split(",")[-1].split()[0] if value.split(",")[-1].strip() else ""
+        if value and not value.startswith("data:"):
             return value
-    srcset = img.get("data-srcset") or img.get("srcset")
-    return srcset.split(",")[0].split()[0] if srcset and srcset.strip() else None
+    return None
+
+
+def _split_credit(caption: str) -> tuple[str | None, str | None]:
+    """A caption and the photo credit that ends it, if one does."""
+    for end in _CREDIT_START.finditer(caption):
+        rest = caption[end.end() :]
+        if line_kind(rest) == "photo_credit":
+            return _text(caption[: end.start()]), rest.strip("()[] ")
+    return caption, None
 
 
 def _is_credit(element: HtmlElement) -> bool:
@@ -89,18 +126,17 @@ def _is_credit(element: HtmlElement) -> bool:
 
 
 def _figure(page: Page, figure: HtmlElement) -> Image | None:
-    img = next(figure.iter("img"), None)
-    url = _absolute(page, _img_source(img)) if img is not None else None
+    url = _absolute(page, _img_source(figure))
     if url is None:
         return None
     credits = (_text(el.text_content()) for el in figure.iter() if el is not figure and isinstance(el.tag, str) and _is_credit(el))
     credit = next((text for text in credits if text), None)
     caption_el = next(figure.iter("figcaption"), None)
-    caption = None
-    if caption_el is not None:
-        caption = _text(caption_el.text_content())
-        if caption and credit:
-            caption = _text(caption.replace(credit, "")) if caption != credit else None
+    caption = _text(caption_el.text_content()) if caption_el is not None else None
+    if caption and credit:
+        caption = _text(caption.replace(credit, "")) if caption != credit else None
+    elif caption:
+        caption, credit = _split_credit(caption)
     return Image(url, caption, credit)
 
 
@@ -117,10 +153,10 @@ def _story_figures(page: Page) -> list[Image]:
 
 
 def read_images(page: Page) -> list[dict[str, str | None]]:
-    """``[{url, caption, credit}]``: declared images first, then the story's figures; each URL once."""
+    """``[{url, caption, credit}]``: declared images first, then the story's figures; each picture once."""
     found: dict[str, Image] = {}
     for image in [*_declared(page), *_story_figures(page)]:
-        known = found.setdefault(image.url, image)
+        known = found.setdefault(picture_key(image.url), image)
         known.caption = known.caption or image.caption
         known.credit = known.credit or image.credit
     return [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in found.values()]
