@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__
 from .checks import UsageError, http_url, writable_file, writable_folder
 from .extraction import ExtractionError, TemplateStore, Trace, learn
+from .formats import FORMATS
 from .records import page_record
 from .sites import SiteConfigError, shipped_sites, site_for_url
 
@@ -88,7 +89,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             # a page of a configured site gets that site's hints and name, as in a crawl
             config = site_for_url(url, sites.values())
             article, _ = page_record(body, url, config=config, templates=templates, trace=trace)
-            line = json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
+            line = json.dumps(FORMATS[args.format](article.to_dict()), ensure_ascii=False).encode("utf-8") + b"\n"
         except Exception as err:  # noqa: BLE001 - the page boundary: name the input, go on with the others
             print(f"newsbot extract: {name}: {type(err).__name__}: {_reason(err)}", file=sys.stderr)
             failed += 1
@@ -183,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (single input only); default file:// or stdin:")
     p.add_argument("--state", metavar="DIR", help="state directory: learn site templates from the inputs, then apply them")
     p.add_argument("--explain", action="store_true", help="on stderr, why each block was removed or kept")
+    p.add_argument("--format", choices=list(FORMATS), default="jsonl",
+                   help="jsonl: newsbot's record (default); schemaorg: a schema.org NewsArticle (JSON-LD);"
+                        " zyte: Zyte's Article. See docs/record.md")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("crawl", help="crawl configured sites or a start URL (feed, sitemap or section page) into JSONL")
