@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gzip
 import json
 import sys
@@ -13,7 +12,9 @@ from pathlib import Path
 
 from . import __version__
 from .checks import UsageError, http_url, writable_file, writable_folder
-from .extraction import ExtractionError, Trace, extract, learn
+from .extraction import ExtractionError, Trace, learn
+from .formats import FORMATS
+from .records import page_record
 from .sites import SiteConfigError, shipped_sites, site_for_url
 from .state.template_store import SqliteTemplateStore
 
@@ -88,9 +89,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             url = args.url or url
             # a page of a configured site gets that site's hints and name, as in a crawl
             config = site_for_url(url, sites.values())
-            article = extract(body, url, templates=templates, hints=config.hints if config else None, trace=trace)
-            article = dataclasses.replace(article, source=config.name if config else None)
-            line = json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
+            article, _ = page_record(body, url, config=config, templates=templates, trace=trace)
+            line = json.dumps(FORMATS[args.format](article.to_dict()), ensure_ascii=False).encode("utf-8") + b"\n"
         except Exception as err:  # noqa: BLE001 - the page boundary: name the input, go on with the others
             print(f"newsbot extract: {name}: {type(err).__name__}: {_reason(err)}", file=sys.stderr)
             failed += 1
@@ -172,7 +172,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     from .reextract import run_reextract
 
-    return run_reextract([Path(name) for name in args.warcs], Path(args.output))
+    return run_reextract([Path(name) for name in args.warcs], Path(args.output), Path(args.state) if args.state else None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (single input only); default file:// or stdin:")
     p.add_argument("--state", metavar="DIR", help="state directory: learn site templates from the inputs, then apply them")
     p.add_argument("--explain", action="store_true", help="on stderr, why each block was removed or kept")
+    p.add_argument("--format", choices=list(FORMATS), default="jsonl",
+                   help="jsonl: newsbot's record (default); schemaorg: a schema.org NewsArticle (JSON-LD);"
+                        " zyte: Zyte's Article. See docs/record.md")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("crawl", help="crawl configured sites or a start URL (feed, sitemap or section page) into JSONL")
@@ -218,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("warcs", nargs="+", metavar="WARC", help="output/warc/<site>/<run-id>.warc.gz files")
     p.add_argument("--output", required=True, metavar="DIR",
                    help="where the JSONL goes (<DIR>/<site>/<date>/); never the crawl output")
+    p.add_argument("--state", default=None, metavar="DIR",
+                   help="the crawl's state folder, whose learned templates apply (read only; default: the"
+                        " NEWSBOT_STATE_DIR folder when it has templates)")
     p.set_defaults(func=cmd_reextract)
     return parser
 

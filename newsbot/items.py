@@ -23,5 +23,9 @@ class Page:
     """UTC ISO 8601 time the response was received."""
     source: str | None = None
     """Name of the site config (``newsbot/sites/NAME.toml``) the page belongs to; None for an unconfigured site."""
+    warc_file: str | None = None
+    """File name of the WARC the page was captured in (set by the capture pipeline, or when read back)."""
+    warc_record_id: str | None = None
+    """``WARC-Record-ID`` of the page's response record there."""
     listed_modified: str | None = None
     """When the feed or sitemap that named the page says it last changed (ISO 8601, UTC); None if not listed."""

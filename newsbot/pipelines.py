@@ -22,14 +22,13 @@ from twisted.python.failure import Failure
 from .checks import describe
 from .drops import drop_item
 from .exporters import BatchNotWritten, BatchWriter, write_json
-from .extraction import Article, ExtractionError, TemplateStore
+from .extraction import Article, ExtractionError
 from .items import Page
 from .paths import run_summary_path
 from .policy import reservation_reason
-from .sites import SiteConfig
 from .state.crawl_state import LOCKED, CrawlState
 from .urls import url_id
-from .workers import PageExtractor, read_page
+from .workers import PageExtractor
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -92,11 +91,6 @@ class ExtractPipeline:
             raise DropItem(f"extraction failed: {err}", log_level="DEBUG") from err
 
 
-def page_record(
-    page: Page, templates: TemplateStore | None = None, sites: Mapping[str, SiteConfig] | None = None
-) -> Article:
-    """A fetched page as its record, with its site config from ``sites`` (see :func:`~newsbot.workers.read_page`)."""
-    return read_page(page, templates, (sites or {}).get(page.source or ""))[0]
 
 
 class ValidatePipeline:

@@ -3,7 +3,9 @@
 For after an extractor upgrade: the raw pages a crawl kept (:mod:`newsbot.warc`) go through
 today's ``extract`` and land as JSONL in a folder of their own, laid out like the crawl output.
 It writes only to a fresh output root, never into a crawl's output (its files are the exactly-once
-record of what was exported), and never opens the state store (what was exported has not changed).
+record of what was exported), and never opens the article store (what was exported has not changed).
+It reads the crawl's learned templates (``<state>/templates.sqlite3``) and teaches them nothing, so a
+page gets the record ``newsbot extract --state`` gives its bytes (:func:`newsbot.records.page_record`).
 Every page becomes a record, articles or not (``is_article`` tells), as in ``newsbot extract``:
 a page the old extractor rejected may be an article to the new one.
 """
@@ -17,10 +19,11 @@ from pathlib import Path
 from . import settings
 from .checks import UsageError, describe, writable_folder
 from .exporters import BatchWriter
-from .extraction import ExtractionError
+from .extraction import ExtractionError, TemplateStore
 from .paths import RUNS_FOLDER, new_run_id
-from .pipelines import page_record
+from .records import read_page
 from .sites import shipped_sites
+from .state.template_store import FILE_NAME, SqliteTemplateStore
 from .warc import WARC_FOLDER, WarcError, read_pages
 
 MARKER = ".newsbot-reextract"
@@ -58,17 +61,39 @@ def output_problem(output: Path, warcs: Iterable[Path]) -> str | None:
     return None
 
 
-def run_reextract(warcs: Sequence[Path], output: Path) -> int:
-    """Rebuild the records of ``warcs`` into ``output``: 0 if every page of every file was read,
-    1 if a file or a page was not (the others still are), 2 if ``output`` is not a fresh output root."""
+def crawl_templates(state: Path | None) -> SqliteTemplateStore | None:
+    """The learned templates of the state folder ``state`` (a usage error when it has none), or of the
+    configured one (NEWSBOT_STATE_DIR) when it has them; None when there are none to read."""
+    folder = Path(settings.NEWSBOT_STATE_DIR) if state is None else state
+    if not (folder / FILE_NAME).is_file():
+        if state is not None:
+            raise UsageError(f"--state {state}: no learned templates there ({FILE_NAME})")
+        return None
+    return SqliteTemplateStore(folder)
+
+
+def run_reextract(warcs: Sequence[Path], output: Path, state: Path | None = None) -> int:
+    """Rebuild the records of ``warcs`` into ``output`` with the templates of ``state`` (see :func:`crawl_templates`):
+    0 if every page of every file was read, 1 if a file or a page was not (the others still are), 2 if ``output``
+    is not a fresh output root or ``state`` holds no templates."""
     try:
         if (problem := output_problem(output, warcs)) is not None:
             raise UsageError(problem)
         writable_folder(output, "--output")
+        templates = crawl_templates(state)
     except UsageError as err:
         print(f"newsbot reextract: {err}", file=sys.stderr)
         return 2
+    try:
+        return _reextract(warcs, output, templates)
+    finally:
+        if templates is not None:
+            templates.close()
+
+
+def _reextract(warcs: Sequence[Path], output: Path, templates: TemplateStore | None) -> int:
     (output / MARKER).touch()
+    sites = shipped_sites()
     writer = BatchWriter(output, new_run_id(), settings.NEWSBOT_BATCH_SIZE)
     records = skipped = failed = 0
     unreadable = []
@@ -76,7 +101,7 @@ def run_reextract(warcs: Sequence[Path], output: Path) -> int:
         try:
             for page in read_pages(warc):
                 try:
-                    record = page_record(page, sites=shipped_sites())
+                    record, _ = read_page(page, templates, sites.get(page.source or ""))
                 except ExtractionError as err:
                     # The crawl skipped these too (newsbot/errors/extraction): reported, not a failure.
                     print(f"newsbot reextract: {warc}: {page.url}: {err}", file=sys.stderr)
@@ -95,6 +120,7 @@ def run_reextract(warcs: Sequence[Path], output: Path) -> int:
     print(
         f"reextract: {records} records from {len(warcs)} WARC files"
         f" ({len(unreadable)} unreadable, {skipped} pages not extractable, {failed} pages failed)"
+        + ("" if templates is not None else "; no learned templates")
     )
     for path in writer.files:
         print(f"  output: {path}")

@@ -141,8 +141,8 @@ class WarcCapture:
         *,
         requested_url: str | None = None,
         source: str | None = None,
-    ) -> Path:
-        """Append one ``response`` record; returns the file it went to."""
+    ) -> tuple[Path, str]:
+        """Append one ``response`` record; returns the file it went to and its ``WARC-Record-ID``."""
         path = warc_path(self.root, site_of(url), self.run_id)
         fh, writer = self._files.get(path) or self._open(path)
         warc_headers = {"WARC-Date": _warc_date(fetched_at)}
@@ -160,11 +160,12 @@ class WarcCapture:
         )
         writer.write(record)
         fh.flush()  # to the OS: a killed process loses nothing already written
-        return path
+        return path, record.rec_headers.get_header("WARC-Record-ID")
 
     def write_page(self, page: Page) -> Path:
-        """Append a page as the spider handed it over: the one place that maps its fields to :meth:`write`."""
-        return self.write(
+        """Append a page as the spider handed it over (the one place that maps its fields to :meth:`write`),
+        and note on it where it went (``warc_file``, ``warc_record_id``), for its record."""
+        path, page.warc_record_id = self.write(
             page.url,
             page.status,
             page.headers,
@@ -173,6 +174,8 @@ class WarcCapture:
             requested_url=page.requested_url,
             source=page.source,
         )
+        page.warc_file = path.name
+        return path
 
     def _open(self, path: Path) -> tuple[IO[bytes], _MemberWriter]:
         make_dirs(path.parent)
@@ -239,7 +242,7 @@ def read_pages(path: Path) -> Iterator[Page]:
                     raise WarcError(f"{path}: not a WARC file")
                 records += 1
                 if record.rec_type == "response" and record.http_headers is not None:
-                    yield _page(record)
+                    yield _page(record, path.name)
             if not records:
                 raise WarcError(f"{path}: not a WARC file (no records)")
     except (_CutShort, OSError, ValueError, zlib.error, ArchiveLoadFailed) as err:
@@ -248,7 +251,7 @@ def read_pages(path: Path) -> Iterator[Page]:
         raise WarcError(f"{path}: unreadable WARC: {_describe(err)}") from err
 
 
-def _page(record: ArcWarcRecord) -> Page:
+def _page(record: ArcWarcRecord, name: str) -> Page:
     url = record.rec_headers.get_header("WARC-Target-URI")
     body = record.content_stream().read()
     date = iso_date_to_datetime(record.rec_headers.get_header("WARC-Date"), tz_aware=True)
@@ -260,6 +263,8 @@ def _page(record: ArcWarcRecord) -> Page:
         body=body,
         fetched_at=date.isoformat(timespec="seconds"),
         source=record.rec_headers.get_header(SOURCE),
+        warc_file=name,
+        warc_record_id=record.rec_headers.get_header("WARC-Record-ID"),
     )
 
 

@@ -12,7 +12,6 @@ teaches the lesson to the store, so learned state (SQLite or Redis) keeps one wr
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import multiprocessing
 import os
@@ -27,9 +26,9 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import is_asyncio_available
 
-from .extraction import Article, ExtractionError, Lesson, TemplateSnapshot, extract, extract_and_learn
-from .extraction.templates import Templates
+from .extraction import Article, ExtractionError, Lesson, TemplateSnapshot
 from .items import Page
+from .records import read_page
 from .sites import SiteConfig, sites_in
 from .state.template_hold import templates_of
 from .urls import site_of
@@ -64,30 +63,6 @@ def _exit_with(crawl: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="newsbot-parent-watch", daemon=True).start()
-
-
-def read_page(
-    page: Page, templates: Templates | None = None, config: SiteConfig | None = None, learn: bool = False
-) -> tuple[Article, Lesson | None]:
-    """A fetched page as its record: the core's article with the site's hints, plus the fetch
-    fields and the site config's name (and its language when the page gave none away); with
-    ``learn``, also the page's template lesson, from the same parse. The one way a crawl and
-    ``reextract`` make records; it runs in a worker process too."""
-    hints = config.hints if config else None
-    lesson = None
-    if learn:
-        article, lesson = extract_and_learn(page.body, page.url, page.headers, templates=templates, hints=hints)
-    else:
-        article = extract(page.body, page.url, page.headers, templates=templates, hints=hints)
-    record = dataclasses.replace(
-        article,
-        requested_url=page.requested_url,
-        fetched_at=page.fetched_at,
-        http_status=page.status,
-        source=page.source,
-        language=article.language or (config.language if config else None),
-    )
-    return record, lesson
 
 
 def worker_count(value: object) -> int:

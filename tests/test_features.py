@@ -28,10 +28,12 @@ def _mixed_files(folder: Path) -> list[Path]:
     record = extract(PAGE.read_bytes(), "https://www.sachsenkurier.de/wirtschaft/a-48213").to_dict()
     nullable = [name for name, spec in record_fields().items() if _nullable(spec)]
     assert {"source", "lead", "http_status", "duplicate_of", "modified"} <= set(nullable)
-    nulls = {**record, **dict.fromkeys(nullable)}
+    nulls = {**record, **dict.fromkeys(nullable), "images": []}
     filled = {**record, **{name: "x" for name in nullable}, "http_status": 200, "published": "2024-05-01",
               "modified": "2024-05-02T10:00:00+02:00", "language": "de", "site": "example.org",
-              "drop_reason": "too_short", "duplicate_of": "a" * 64, "fetched_at": "2024-05-02T08:00:00Z"}  # fmt: skip
+              "drop_reason": "too_short", "duplicate_of": "a" * 64, "fetched_at": "2024-05-02T08:00:00Z",
+              "published_utc": "2024-05-01T08:00:00Z",
+              "images": [{"url": "https://example.org/a.jpg", "caption": None, "credit": "dpa"}]}  # fmt: skip
     paths = []
     for n, row in enumerate((nulls, filled)):
         path = folder / "site" / "2024-05-02" / f"run-{n}.jsonl"
@@ -56,6 +58,7 @@ def test_datasets_loads_a_folder_of_mixed_files(tmp_path: Path) -> None:
     assert ds.num_rows == 2
     assert sorted(ds["http_status"], key=str) == [200, None]
     assert ds[0]["blocks"][0]["type"] == "paragraph"
+    assert sorted(map(len, ds["images"])) == [0, 1] and ds["word_count"][0] == ds["word_count"][1] > 0
 
 
 def test_pandas_reads_mixed_files_into_one_typed_frame(tmp_path: Path) -> None:

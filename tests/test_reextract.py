@@ -11,7 +11,7 @@ from captured_pages import fixture_pages
 from newsbot.cli import main
 from newsbot.urls import site_of
 from newsbot.items import Page
-from newsbot.pipelines import page_record
+from newsbot.records import read_page
 from newsbot.sites import shipped_sites
 from newsbot.warc import WarcCapture, warc_path
 
@@ -45,7 +45,7 @@ def read_records(folder: Path) -> list[dict]:
 
 def expected_record(page: Page) -> dict:
     """What the crawl gives for the same page: its record with the shipped site's hints, which reextract uses too."""
-    return page_record(page, sites=shipped_sites()).to_dict()
+    return read_page(page, config=shipped_sites().get(page.source or ""))[0].to_dict()
 
 
 def test_records_equal_extract_on_the_same_bytes(tmp_path: Path, crawl: Path, pages: list[Page], capsys) -> None:
@@ -93,7 +93,7 @@ def test_a_corrupt_warc_is_named_and_the_others_still_run(
 def test_pages_the_extractor_cannot_read_are_reported_not_fatal(tmp_path: Path, capsys) -> None:
     root = tmp_path / "crawl-output"
     with WarcCapture(root, RUN) as warc:
-        path = warc.write("https://news.example/empty", 200, {}, b"", "2024-04-22T06:00:00+00:00")
+        path, _ = warc.write("https://news.example/empty", 200, {}, b"", "2024-04-22T06:00:00+00:00")
     assert main(["reextract", str(path), "--output", str(tmp_path / "rebuilt")]) == 0
     assert "https://news.example/empty" in capsys.readouterr().err
     assert read_records(tmp_path / "rebuilt") == []
@@ -135,12 +135,12 @@ def test_an_exception_in_one_page_is_named_and_the_others_still_run(
 
     broken = pages[0].url
 
-    def page_record_with_a_bug(page: Page, **kwargs):  # fault injection: no real page is known to do this
+    def read_page_with_a_bug(page: Page, *args):  # fault injection: no real page is known to do this
         if page.url == broken:
             raise KeyError("no such thing")
-        return page_record(page, **kwargs)
+        return read_page(page, *args)
 
-    monkeypatch.setattr(newsbot.reextract, "page_record", page_record_with_a_bug)
+    monkeypatch.setattr(newsbot.reextract, "read_page", read_page_with_a_bug)
     out = tmp_path / "rebuilt"
     assert main(["reextract", *map(str, warcs(crawl, pages)), "--output", str(out)]) == 1
     captured = capsys.readouterr()

@@ -19,7 +19,7 @@ from scrapy.utils.test import get_crawler
 from newsbot.cli import main
 from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve
 from newsbot.items import Page
-from newsbot.pipelines import page_record
+from newsbot.records import read_page
 from newsbot.sites import load_site
 from newsbot.spiders.news import NewsSpider
 
@@ -144,4 +144,4 @@ def test_the_sites_language_stands_in_when_the_page_gives_none(
     site = dataclasses.replace(load_site(sites_dir / f"{NAME}.toml"), language="kk")
     url = "http://127.0.0.1/world/2024/ferry.html"
     page = Page(url=url, requested_url=url, status=200, body=SHORT_PAGE.format(lang=lang).encode(), source=NAME)
-    assert page_record(page, sites={NAME: site}).language == language
+    assert read_page(page, config=site)[0].language == language

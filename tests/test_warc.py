@@ -44,7 +44,7 @@ def test_records_follow_the_warc_standard_for_other_tools(tmp_path: Path) -> Non
     body = b"<html><body><p>Hello</p></body></html>"
     wire = {"content-type": "text/html", "transfer-encoding": "chunked", "content-length": "999"}
     with WarcCapture(tmp_path, RUN) as warc:
-        path = warc.write("https://news.example/a/1", 200, wire, body, "2024-04-22T11:00:00+05:00")
+        path, record_id = warc.write("https://news.example/a/1", 200, wire, body, "2024-04-22T11:00:00+05:00")
     with open(path, "rb") as fh:
         records = list(_records(fh))
     (info_type, _, _), (kind, headers, payload) = records
@@ -57,6 +57,9 @@ def test_records_follow_the_warc_standard_for_other_tools(tmp_path: Path) -> Non
     assert payload == body
     [page] = read_pages(path)
     assert page.headers == wire and page.fetched_at == "2024-04-22T06:00:00+00:00"
+    # where the record's warc_file and warc_record_id point
+    assert (page.warc_file, page.warc_record_id) == (path.name, record_id) == (f"{RUN}.warc.gz", headers["WARC-Record-ID"])
+    assert record_id.startswith("<urn:uuid:")
 
 
 def _records(fh):
@@ -72,7 +75,7 @@ def test_a_plain_warc_reads_too(tmp_path: Path, pages: list[Page]) -> None:
     [gzipped] = {warc_path(tmp_path, site_of(page.url), RUN) for page in pages[:3]}
     plain = tmp_path / "plain.warc"
     plain.write_bytes(gzip.decompress(gzipped.read_bytes()))
-    assert list(read_pages(plain)) == pages[:3]
+    assert list(read_pages(plain)) == [dataclasses.replace(page, warc_file=plain.name) for page in pages[:3]]
 
 
 def test_a_file_cut_short_is_an_error_after_the_records_before_it(tmp_path: Path, pages: list[Page]) -> None:

@@ -27,7 +27,7 @@ from newsbot.spiders.news import NewsSpider
 from newsbot.workers import PageExtractor, read_page, worker_count
 
 # Set by the crawl, not by the page: they differ between any two crawls.
-FETCH_TIME_FIELDS = {"fetched_at"}
+FETCH_TIME_FIELDS = {"fetched_at", "warc_file", "warc_record_id"}  # (the run and the capture: each crawl its own)
 ARTICLE = "world/2024/aktau-baku-ferry-resumes.html"
 TEMPLATE_SITE = FIXTURE_SITE.parent / "template_site"
 

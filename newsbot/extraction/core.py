@@ -21,9 +21,9 @@ from .clean import Removal, clean_tree, count_shown, fold
 from .decode import decode_html
 from .hints import apply_hints
 from .hydration import HiddenStory
-from .metadata import Metadata, detect_language, read_metadata
+from .metadata import Metadata, detect_language, read_metadata, utc_time
 from .page import ExtractionError, ParsedPage, parse_fragment, parse_html
-from .record import Article, Block, content_hash
+from .record import Article, Block, content_hash, word_count
 from .restore import cut_sidebar_tail, restore_structure
 from .structure import STORY_PARAGRAPH_CHARS, divs_to_paragraphs, split_double_breaks, unwrap_layout_tables, wrap_loose_text
 from .templates import Lesson, TemplateBlock, Templates, TemplateStore, remove_template_blocks, template_blocks
@@ -331,4 +331,10 @@ def _extract(
         extractor_version=__version__,
         is_article=drop_reason is None,
         drop_reason=drop_reason,
+        publisher=meta.publisher,
+        description=meta.description,
+        section=meta.section,
+        images=meta.images,
+        word_count=word_count(body_text),
+        published_utc=utc_time(meta.published),
     )

@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 from urllib.parse import urljoin
@@ -30,7 +30,8 @@ from trafilatura.settings import Document
 
 from ..urls import brand_label, site_of
 from .clean import link_share
-from .page import ParsedPage
+from .images import read_images
+from .page import ParsedPage, jsonld_types
 from .patterns import load_patterns
 
 _SPACE = re.compile(r"\s+")
@@ -65,6 +66,14 @@ class Metadata:
     """Teaser texts the page declares (og/meta/JSON-LD description): lead candidates."""
     types: set[str] = field(default_factory=set)
     """Declared page types (og:type, JSON-LD @type), lowercased."""
+    publisher: str | None = None
+    """The publisher's display name: og:site_name, else the JSON-LD publisher's name."""
+    description: str | None = None
+    """The page's own summary: meta description, else og, twitter or JSON-LD description."""
+    section: str | None = None
+    """article:section, else JSON-LD articleSection, else the last breadcrumb above the page."""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    """``{url, caption, credit}`` of every picture of the article (:func:`~.images.read_images`)."""
 
 
 # A standfirst is a sentence or more, not a byline or a date line.
@@ -139,6 +148,15 @@ def best_date(values: list[Any]) -> str | None:
 
 def _has_zone(value: str) -> bool:
     return len(value) > 10 and (value.endswith("Z") or value[-6] in "+-")
+
+
+def utc_time(value: str | None) -> str | None:
+    """An ISO 8601 time as UTC (``2024-04-19T10:00:00Z``); None for a bare day or a time with no zone,
+    which name no instant."""
+    if not value or not _has_zone(value):
+        return None
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _names(value: Any) -> list[str]:
@@ -308,6 +326,16 @@ def read_metadata(page: ParsedPage) -> Metadata:
         )
         if d
     ]
+    meta.publisher = _clean(page.first_meta("og:site_name")) or _ld_text(ld.get("publisher"))
+    meta.description = next(
+        (d for d in (_clean(page.first_meta(key)) for key in ("description", "og:description", "twitter:description")) if d),
+        None,
+    ) or _ld_text(ld.get("description"))
+    meta.section = (
+        _clean(page.first_meta("article:section")) or next(iter(_ld_list(ld.get("articleSection"))), None)
+        or _breadcrumb_section(page, meta.title)
+    )  # fmt: skip
+    meta.images = read_images(page)
     og_type = page.first_meta("og:type")
     meta.types = {og_type.casefold()} if og_type else set()
     if page.jsonld_article is not None:
@@ -476,6 +504,23 @@ def vote_title(candidates: dict[str, str], article: bool = False) -> str | None:
     for name in best:
         spellings[candidates[name]] = spellings.get(candidates[name], 0.0) + weight[name]
     return max(spellings, key=spellings.__getitem__)  # ties: the most trusted source's spelling (first inserted)
+
+
+def _breadcrumb_section(page: ParsedPage, title: str | None) -> str | None:
+    """The last entry of the page's JSON-LD BreadcrumbList above the page itself (not its home entry)."""
+    trail = next((obj for obj in page.jsonld if "breadcrumblist" in jsonld_types(obj)), None)
+    items = trail.get("itemListElement") if trail else None
+    if not isinstance(items, list):
+        return None
+    entries = sorted((item for item in items if isinstance(item, dict)), key=lambda item: str(item.get("position", "")).zfill(4))
+    names = []
+    for item in entries[1:]:
+        target = item.get("item")
+        url = target.get("@id") or target.get("url") if isinstance(target, dict) else target
+        name = _ld_text(item) or _ld_text(target)
+        if name and name != title and not (isinstance(url, str) and urljoin(page.url, url) == page.url):
+            names.append(name)
+    return names[-1] if names else None
 
 
 def _split_tags(raw: str) -> list[str]:

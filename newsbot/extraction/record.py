@@ -3,7 +3,9 @@
 Built last (stage 14), from the blocks and metadata the earlier stages produced.
 
 The contract is ``article.schema.json`` beside this module (JSON Schema 2020-12): field names and
-their order are fixed, new fields are additions, ``schema_version`` changes only when a field changes meaning.
+their order are fixed, new fields are additions at the end, and each addition (or change of meaning) takes the
+next ``schema_version``: 2 added publisher, description, section, images, word_count, published_utc, warc_file
+and warc_record_id.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SPACE = re.compile(r"\s+")
+# Chinese and Japanese write no spaces between words: each Han, Hiragana or Katakana character counts as a
+# word (as word counters for these languages do); every other run of word characters (Hangul too) is one.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_WORD = re.compile(f"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\\w)+")
 
 
 @dataclass
@@ -80,6 +86,22 @@ class Article:
     """1 when first exported; + 1 each time the article is exported again because its text changed."""
     duplicate_of: str | None = None
     """The ``id`` of the article this one is a near-duplicate of (another URL or site), if any."""
+    publisher: str | None = None
+    """The publisher's display name (og:site_name, else the JSON-LD publisher's name)."""
+    description: str | None = None
+    """The summary the page declares (meta description, else og, twitter or JSON-LD description)."""
+    section: str | None = None
+    """The site section (article:section, else JSON-LD articleSection, else the last breadcrumb above the page)."""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    """Every picture of the article once, ``{url, caption, credit}``, the lead image first (see ``images.py``)."""
+    word_count: int = 0
+    """Words of ``body`` (see :func:`word_count`)."""
+    published_utc: str | None = None
+    """``published`` as UTC (``…Z``); None when the page gives no time or no time zone."""
+    warc_file: str | None = None
+    """File name of the WARC holding the page's raw capture (in ``<output>/warc/<site>/``; fetch field)."""
+    warc_record_id: str | None = None
+    """``WARC-Record-ID`` of the page's response record in ``warc_file`` (fetch field)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object, fields in declaration order (blocks as plain objects)."""
@@ -89,6 +111,11 @@ class Article:
 def normal_paragraph(text: str) -> str:
     """NFC and one space for every run of white space: the form hashes and comparisons use."""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def word_count(text: str) -> int:
+    """Runs of word characters (``\\w+``), with each Chinese or Japanese character counted as one word."""
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 def content_hash(paragraphs: list[str]) -> str:
