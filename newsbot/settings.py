@@ -19,8 +19,12 @@ NEWSPIDER_MODULE = "newsbot.spiders"
 COMMANDS_MODULE = "newsbot.commands"
 
 
-# Crawl responsibly: a User-Agent naming the project, its version and where to read about it
-USER_AGENT = f"newsbot/{__version__} (+https://github.com/newsbot)"
+# Crawl responsibly: who runs this crawl (a URL or e-mail address), so a site's operator can write before blocking
+# it; the spider puts it in the User-Agent, "newsbot/<version> (+contact)", and warns when a crawl of anything but
+# this machine runs without one. Read from the environment too, for cron
+NEWSBOT_CONTACT = os.environ.get("NEWSBOT_CONTACT", "")
+# A User-Agent naming the project and its version (the spider adds NEWSBOT_CONTACT; -s USER_AGENT=... replaces it)
+USER_AGENT = f"newsbot/{__version__}"
 # Honour robots.txt: a disallowed page is never requested
 ROBOTSTXT_OBEY = True
 # robots.txt groups name the product token, not the whole User-Agent line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -17,6 +18,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
+from .. import __version__
 from ..checks import HTTP_SCHEMES, http_url
 from ..extraction.urls import normalize_url, site_of
 from ..items import Page
@@ -61,6 +63,30 @@ def header_dict(headers: Headers) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.to_unicode_dict().items()}
 
 
+def user_agent(contact: str) -> str:
+    """``newsbot/<version> (+contact)``: who runs the crawl, so a site's operator can write before blocking it.
+
+    >>> user_agent("https://ops.example/bot").endswith(" (+https://ops.example/bot)")
+    True
+    """
+    return f"newsbot/{__version__} (+{contact})" if contact else f"newsbot/{__version__}"
+
+
+def is_loopback(url: str) -> bool:
+    """Is ``url`` on this machine (the demo, the fixture site, a test server)? Nobody else's server to warn for.
+
+    >>> is_loopback("http://127.0.0.1:8080/"), is_loopback("http://[::1]/"), is_loopback("https://news.example/")
+    (True, True, False)
+    """
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def check_start(url: str | None) -> str:
     """The normalized start URL; :class:`~newsbot.checks.UsageError` unless it is an http(s) URL with a host."""
     return http_url(url, "the start")
@@ -78,8 +104,10 @@ class NewsSpider(Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """DOWNLOAD_SLOTS from the sites of NEWSBOT_SITES_DIR: settings.py only knows the shipped ones."""
+        """DOWNLOAD_SLOTS from the sites of NEWSBOT_SITES_DIR: settings.py only knows the shipped ones; the
+        User-Agent with NEWSBOT_CONTACT, however it was set (an explicit ``-s USER_AGENT`` still wins)."""
         super().update_settings(settings)
+        settings.set("USER_AGENT", user_agent(settings.get("NEWSBOT_CONTACT", "")), priority="spider")
         try:
             sites = sites_in(settings.get("NEWSBOT_SITES_DIR"))
         except SiteConfigError:
@@ -97,6 +125,12 @@ class NewsSpider(Spider):
         except ValueError as err:  # SiteConfigError is one too
             return RefusedSpider.from_crawler(crawler, reason=str(err), name=cls.name)
         crawler.signals.connect(spider.robots_read, signal=signals.response_received)
+        starts = [url for url in (spider.start_url, *(u for s in spider.sites for u in s.start_points)) if url]
+        if not crawler.settings.get("NEWSBOT_CONTACT") and not all(map(is_loopback, starts)):
+            spider.logger.warning(
+                "No contact in the User-Agent: set NEWSBOT_CONTACT (environment or -s) to a URL or an e-mail"
+                " address where the sites you crawl can reach you"
+            )
         return spider
 
     def __init__(
