@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import gzip
 import json
+import os
 import sys
 import zlib
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .checks import UsageError, http_url, writable_file, writable_folder
 from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
-from .sites import SiteConfigError, shipped_sites, site_for_url
+from .sites import SiteConfigError, shipped_sites, site_for_url, sites_dir, sites_in
 
 
 def _read_input(name: str) -> tuple[bytes, str]:
@@ -132,21 +133,18 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    """One line per site file: the names ``--site`` takes, what each crawls from, in which language."""
+    """Each site file: the name ``--site`` takes, its language and domains, then its start URLs, one a line."""
     try:
-        sites = shipped_sites()
+        sites = sites_in(args.dir or sites_dir())
     except SiteConfigError as err:
         print(f"newsbot sites: {err}", file=sys.stderr)
         return 1
-    rows = [("NAME", "LANGUAGE", "STARTS", "FEEDS", "SITEMAPS", "SECTIONS", "DOMAINS")]
-    rows += [
-        (s.name, s.language, str(len(s.start_points)), str(len(s.feeds)), str(len(s.sitemaps)), str(len(s.sections)),
-         " ".join(s.domains))
-        for s in sites.values()
-    ]  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)), row[-1])
+    width = max((len(name) for name in sites), default=0)
+    for site in sites.values():
+        print(f"{site.name:<{width}}  {site.language:<5}  {' '.join(site.domains)}")
+        for kind, urls in (("feed", site.feeds), ("sitemap", site.sitemaps), ("section", site.sections)):
+            for url in urls:
+                print(f"  {kind:<7}  {url}")
     return 0
 
 
@@ -201,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a Scrapy setting, as in `scrapy crawl -s` (repeatable)")
     p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("sites", help="list the site files: name, language, start points, domains")
+    p = sub.add_parser("sites", help="list the site files: name, language, domains and start URLs")
+    p.add_argument("--dir", default=None, metavar="DIR",
+                   help="the folder of site files (default $NEWSBOT_SITES_DIR, else the shipped ones)")
     p.set_defaults(func=cmd_sites)
 
     p = sub.add_parser("demo", help="serve the bundled fixture site on 127.0.0.1 and crawl it")
@@ -223,7 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        # The reader went away (``newsbot sites | head``): stop quietly, as Unix tools do, and keep Python's
+        # final flush of stdout from raising again (the recipe in the docs of the signal module).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

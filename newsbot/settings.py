@@ -5,7 +5,7 @@
 import os
 
 from newsbot import __version__
-from newsbot.sites import SITES_DIR, download_slots, shipped_sites
+from newsbot.sites import download_slots, shipped_sites, sites_dir
 from newsbot.workers import default_workers
 
 # The project's name in Scrapy's logs and stats
@@ -36,8 +36,8 @@ NEWSBOT_RESPECT_ROBOTS_META = True
 # Politeness per server (Scrapy keys download slots by host): few parallel requests to one site
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # The folder of site files `--site` and `-a site=` choose from (another one tries site files without editing
-# the package; `newsbot sites` lists the shipped ones)
-NEWSBOT_SITES_DIR = str(SITES_DIR)
+# the package): the environment's NEWSBOT_SITES_DIR, else the shipped ones; `newsbot sites` lists them
+NEWSBOT_SITES_DIR = sites_dir()
 # Per-site overrides from newsbot/sites/*.toml [politeness] (fixed delay, concurrency), keyed by host
 DOWNLOAD_SLOTS = download_slots(shipped_sites().values())
 # The floor AutoThrottle never goes below (at most ~4 requests/s to a site); loopback tests pass -s DOWNLOAD_DELAY=0
