@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .checks import UsageError, http_url, writable_file, writable_folder
 from .extraction import ExtractionError, TemplateStore, Trace, extract, learn
+from .progress import Progress
 from .sites import SiteConfigError, shipped_sites, site_for_url, sites_dir, sites_in
 
 
@@ -72,34 +73,38 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     sites = shipped_sites()
     templates = TemplateStore(args.state) if args.state else None
+    # Progress for many files only; --explain has stderr to itself.
+    quiet = args.quiet or args.explain or len(args.paths) < 2
     if templates is not None:
         # learn from every input first, so each is printed cleaned with all that was learned
-        for name in args.paths:
+        with Progress("newsbot extract: learning", len(args.paths), "files", quiet=quiet) as progress:
+            for name in progress.iterate(args.paths):
+                try:
+                    body, url = load(name)
+                    learn(body, args.url or url, templates)
+                except Exception:  # noqa: BLE001 - one page's failure is its own; reported once, in the printing pass below
+                    continue
+    failed = 0
+    with Progress("newsbot extract", len(args.paths), "files", quiet=quiet) as progress:
+        for name in progress.iterate(args.paths):
+            trace = Trace() if args.explain else None
             try:
                 body, url = load(name)
-                learn(body, args.url or url, templates)
-            except Exception:  # noqa: BLE001 - one page's failure is its own; reported once, in the printing pass below
+                url = args.url or url
+                # a page of a configured site gets that site's hints and name, as in a crawl
+                config = site_for_url(url, sites.values())
+                article = extract(body, url, templates=templates, hints=config.hints if config else None, trace=trace)
+                article = dataclasses.replace(article, source=config.name if config else None)
+                line = json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
+            except Exception as err:  # noqa: BLE001 - the page boundary: name the input, go on with the others
+                progress.echo(f"newsbot extract: {name}: {type(err).__name__}: {_reason(err)}")
+                failed += 1
                 continue
-    failed = 0
-    for name in args.paths:
-        trace = Trace() if args.explain else None
-        try:
-            body, url = load(name)
-            url = args.url or url
-            # a page of a configured site gets that site's hints and name, as in a crawl
-            config = site_for_url(url, sites.values())
-            article = extract(body, url, templates=templates, hints=config.hints if config else None, trace=trace)
-            article = dataclasses.replace(article, source=config.name if config else None)
-            line = json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
-        except Exception as err:  # noqa: BLE001 - the page boundary: name the input, go on with the others
-            print(f"newsbot extract: {name}: {type(err).__name__}: {_reason(err)}", file=sys.stderr)
-            failed += 1
-            continue
-        if trace is not None:
-            _explain(name, trace)
-        # Bytes, not print(): the output is UTF-8 whatever the locale says.
-        sys.stdout.buffer.write(line)
-        sys.stdout.buffer.flush()
+            if trace is not None:
+                _explain(name, trace)
+            # Bytes, not print(): the output is UTF-8 whatever the locale says.
+            sys.stdout.buffer.write(line)
+            sys.stdout.buffer.flush()
     return 1 if failed else 0
 
 
@@ -163,13 +168,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         except UsageError as err:
             print(f"newsbot eval: {err}", file=sys.stderr)
             return 2
-    return run_eval([Path(name) for name in args.corpora], json_path=Path(args.json) if args.json else None)
+    return run_eval([Path(name) for name in args.corpora], json_path=Path(args.json) if args.json else None,
+                    quiet=args.quiet)
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
     from .reextract import run_reextract
 
-    return run_reextract([Path(name) for name in args.warcs], Path(args.output))
+    return run_reextract([Path(name) for name in args.warcs], Path(args.output), quiet=args.quiet)
+
+
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress on stderr (on a terminal a line in place, else a line every 30 s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (single input only); default file:// or stdin:")
     p.add_argument("--state", metavar="DIR", help="state directory: learn site templates from the inputs, then apply them")
     p.add_argument("--explain", action="store_true", help="on stderr, why each block was removed or kept")
+    _quiet_option(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("crawl", help="crawl configured sites or a start URL (feed, sitemap or section page) into JSONL")
@@ -211,12 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score newsbot and plain trafilatura on corpora (fundus, WCXB or fixture pages)")
     p.add_argument("corpora", nargs="+", metavar="DIR")
     p.add_argument("--json", default=None, metavar="PATH", help="also write the full report as JSON")
+    _quiet_option(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("reextract", help="rebuild records from a crawl's WARC captures with the current extractor")
     p.add_argument("warcs", nargs="+", metavar="WARC", help="output/warc/<site>/<run-id>.warc.gz files")
     p.add_argument("--output", required=True, metavar="DIR",
                    help="where the JSONL goes (<DIR>/<site>/<date>/); never the crawl output")
+    _quiet_option(p)
     p.set_defaults(func=cmd_reextract)
     return parser
 

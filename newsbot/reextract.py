@@ -19,6 +19,7 @@ from .checks import UsageError, describe, writable_folder
 from .exporters import RUNS_FOLDER, BatchWriter, new_run_id
 from .extraction import ExtractionError
 from .pipelines import page_record
+from .progress import Progress
 from .sites import shipped_sites
 from .warc import WARC_FOLDER, WarcError, read_pages
 
@@ -58,9 +59,10 @@ def output_problem(output: Path, warcs: Iterable[Path]) -> str | None:
     return None
 
 
-def run_reextract(warcs: Sequence[Path], output: Path) -> int:
+def run_reextract(warcs: Sequence[Path], output: Path, quiet: bool = False) -> int:
     """Rebuild the records of ``warcs`` into ``output``: 0 if every page of every file was read,
-    1 if a file or a page was not (the others still are), 2 if ``output`` is not a fresh output root."""
+    1 if a file or a page was not (the others still are), 2 if ``output`` is not a fresh output root.
+    The pages read so far are counted on stderr (:mod:`newsbot.progress`) unless ``quiet``."""
     try:
         if (problem := output_problem(output, warcs)) is not None:
             raise UsageError(problem)
@@ -72,26 +74,28 @@ def run_reextract(warcs: Sequence[Path], output: Path) -> int:
     writer = BatchWriter(output, new_run_id(), settings.NEWSBOT_BATCH_SIZE)
     records = skipped = failed = 0
     unreadable = []
+    progress = Progress("newsbot reextract", quiet=quiet)  # the pages a WARC holds are known only once read
     for warc in warcs:
         try:
-            for page in read_pages(warc):
+            for page in progress.iterate(read_pages(warc)):
                 try:
                     record = page_record(page, sites=shipped_sites())
                 except ExtractionError as err:
                     # The crawl skipped these too (newsbot/errors/extraction): reported, not a failure.
-                    print(f"newsbot reextract: {warc}: {page.url}: {err}", file=sys.stderr)
+                    progress.echo(f"newsbot reextract: {warc}: {page.url}: {err}")
                     skipped += 1
                     continue
                 except Exception as err:  # one page's bug must not cost the other pages their records
-                    print(f"newsbot reextract: {warc}: {page.url}: failed: {describe(err)}", file=sys.stderr)
+                    progress.echo(f"newsbot reextract: {warc}: {page.url}: failed: {describe(err)}")
                     failed += 1
                     continue
                 writer.add(record.to_dict())
                 records += 1
         except WarcError as err:
-            print(f"newsbot reextract: {err}", file=sys.stderr)
+            progress.echo(f"newsbot reextract: {err}")
             unreadable.append(warc)
     writer.flush()
+    progress.close()
     print(
         f"reextract: {records} records from {len(warcs)} WARC files"
         f" ({len(unreadable)} unreadable, {skipped} pages not extractable, {failed} pages failed)"
