@@ -153,6 +153,27 @@ def cmd_sites(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sites_new(args: argparse.Namespace) -> int:
+    """Propose a site file for a site from what it announces; print it, or with ``--write`` add it to the folder."""
+    from . import settings
+    from .new_site import ProposalError, propose, write_proposal
+
+    try:
+        http_url(args.url, "the site's URL")
+        proposal, reader = propose(args.url, contact=settings.NEWSBOT_CONTACT, name=args.name)
+        if args.write:
+            path = write_proposal(proposal, Path(args.dir or sites_dir()))
+    except (UsageError, ProposalError, SiteConfigError) as err:
+        print(f"newsbot sites new: {err}", file=sys.stderr)
+        return 2 if isinstance(err, UsageError) else 1
+    if args.write:
+        print(f"newsbot sites new: wrote {path} ({reader.requests} requests); check it, then `newsbot sites`",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(proposal.toml())
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .crawl import run_demo
 
@@ -215,6 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default=None, metavar="DIR",
                    help="the folder of site files (default $NEWSBOT_SITES_DIR, else the shipped ones)")
     p.set_defaults(func=cmd_sites)
+    new = p.add_subparsers(dest="sites_command", metavar="new").add_parser(
+        "new", help="propose a site file from the site's robots.txt, feeds and sitemaps (fetches only that site)")
+    new.add_argument("url", metavar="URL", help="the site's home page (or any page of it)")
+    new.add_argument("--name", default=None, help="the site's name (default from its host: news-example)")
+    new.add_argument("--write", action="store_true",
+                     help="write NAME.toml into the folder of site files instead of printing it")
+    new.add_argument("--dir", default=None, metavar="DIR",
+                     help="with --write: that folder (default $NEWSBOT_SITES_DIR, else the shipped ones)")
+    new.set_defaults(func=cmd_sites_new)
 
     p = sub.add_parser("demo", help="serve the bundled fixture site on 127.0.0.1 and crawl it")
     p.add_argument("--output", default=None, help="output root (default ./output)")

@@ -26,7 +26,7 @@ from ..sites import SiteConfig, SiteConfigError, download_slots, select_sites, s
 from .discovery import (
     Entry,
     feed_entries,
-    is_feed_type,
+    feed_links,
     is_pagination,
     looks_like_article,
     parse_since,
@@ -45,7 +45,6 @@ FIXED_DELAY = "autothrottle_dont_adjust_delay"
 # The page names its own next page: <a rel="next"> or <link rel="next">.
 # Scrapy's request priority (default 0) for the feeds and sitemaps a page announces: read before its links.
 ANNOUNCED_PRIORITY = 1
-ALTERNATE_XPATH = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]"
 NEXT_PAGE_XPATH = "//*[self::a or self::link][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
 
 
@@ -231,11 +230,7 @@ class NewsSpider(Spider):
         """What a listing page announces besides its links: its feeds (``<link rel="alternate">`` of a feed
         type), and, on the start page of a site without a file, the sitemaps of its robots.txt. Both are read
         like start points (their entries are leaves)."""
-        feeds = [
-            response.urljoin(link.attrib["href"])
-            for link in response.xpath(ALTERNATE_XPATH)
-            if is_feed_type(link.attrib.get("type"))
-        ]
+        feeds = [response.urljoin(href) for href in feed_links(response.selector.root)]
         # A site file names the sitemaps to read (robots.txt often lists whole archives); a bare start URL has only these.
         unconfigured_start = depth == 0 and self.site_for(response.url) is None
         sitemaps = self.robots_sitemaps.get(site_key(response.url), []) if unconfigured_start else []
