@@ -161,16 +161,15 @@ def cmd_sites_new(args: argparse.Namespace) -> int:
     try:
         http_url(args.url, "the site's URL")
         proposal, reader = propose(args.url, contact=settings.NEWSBOT_CONTACT, name=args.name)
-        if args.write:
-            path = write_proposal(proposal, Path(args.dir or sites_dir()))
+        path = write_proposal(proposal, Path(args.dir or sites_dir())) if args.write else None
     except (UsageError, ProposalError, SiteConfigError) as err:
         print(f"newsbot sites new: {err}", file=sys.stderr)
         return 2 if isinstance(err, UsageError) else 1
-    if args.write:
+    if path is None:
+        sys.stdout.write(proposal.toml())
+    else:
         print(f"newsbot sites new: wrote {path} ({reader.requests} requests); check it, then `newsbot sites`",
               file=sys.stderr)
-    else:
-        sys.stdout.write(proposal.toml())
     return 0
 
 

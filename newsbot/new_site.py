@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+import zlib
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -62,9 +63,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 class Fetched:
     url: str
     """The final URL, after the redirects followed."""
-    status: int
     body: bytes
-    content_type: str
+    """At most ``MAX_BYTES``, gunzipped when it was a gzip file (``sitemap.xml.gz``)."""
 
 
 @dataclass
@@ -108,7 +108,7 @@ class Proposal:
         return "\n".join(lines)
 
     def config(self) -> SiteConfig:
-        """The proposal validated as a site file is (a proposal that would not load is a bug here)."""
+        """The proposal as the site loader reads it: a proposal that does not load is a bug here, not the user's."""
         return parse_site(tomllib.loads(self.toml()), Path(f"{self.name}.toml"))
 
 
@@ -141,15 +141,14 @@ class SiteReader:
             self.requests += 1
             try:
                 with self.opener.open(url, timeout=TIMEOUT) as response:
-                    return Fetched(response.url, response.status, response.read(MAX_BYTES),
-                                   response.headers.get("Content-Type", ""))  # fmt: skip
+                    return Fetched(response.url, _gunzipped(response.read(MAX_BYTES)))
             except urllib.error.HTTPError as err:
                 location = err.headers.get("Location") if 300 <= err.code < 400 else None
                 err.close()
                 if not location:
                     return None
                 url = urljoin(url, location)
-            except (OSError, ValueError):  # refused, timed out, reset, a bad URL
+            except (OSError, ValueError, zlib.error):  # refused, timed out, reset, a bad URL, a broken gzip
                 return None
         return None
 
@@ -160,6 +159,13 @@ class SiteReader:
         text = fetched.body.decode("utf-8", "replace") if fetched else ""
         self.robots.parse(text.splitlines())
         return [urljoin(base, url) for url in robots_sitemaps(text)]
+
+
+def _gunzipped(body: bytes) -> bytes:
+    """A gzip file's content (at most ``MAX_BYTES`` of it, so no zip bomb), anything else as it is."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, MAX_BYTES)
 
 
 def _is(fetched: Fetched | None, kind: str) -> TypeGuard[Fetched]:

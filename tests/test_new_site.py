@@ -119,3 +119,18 @@ def test_a_site_that_does_not_answer_is_one_line(capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert err.startswith("newsbot sites new: http://127.0.0.1:9/: no HTML home page") and err.count("\n") == 1
     assert main(["sites", "new", "not-a-url"]) == 2
+
+
+def test_a_gzipped_news_sitemap_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import gzip
+
+    root = tmp_path / "gz"
+    root.mkdir()
+    (root / "index.html").write_text('<html lang="kk"><body><p>Сәлем</p></body></html>', encoding="utf-8")
+    (root / "robots.txt").write_text("Sitemap: /news.xml.gz\n", encoding="utf-8")
+    with FixtureServer(root) as site:
+        urlset = URLSET.format(ns=NEWS_NS, urls=f"<url><loc>{site.base_url}/a.html</loc></url>")
+        site.overlay["news.xml.gz"] = gzip.compress(urlset.encode())
+        assert main(["sites", "new", site.base_url]) == 0
+        data = tomllib.loads(capsys.readouterr().out)
+    assert data["start"]["sitemaps"] == [f"{site.base_url}/news.xml.gz"] and data["language"] == "kk"
