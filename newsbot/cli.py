@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import zlib
 from collections.abc import Sequence
@@ -14,8 +15,9 @@ from . import __version__
 from .checks import UsageError, http_url, writable_file, writable_folder
 from .extraction import ExtractionError, Trace, learn
 from .formats import FORMATS
+from .progress import Progress
 from .records import page_record
-from .sites import SiteConfigError, shipped_sites, site_for_url
+from .sites import SiteConfigError, shipped_sites, site_for_url, sites_dir, sites_in
 from .state.template_store import SqliteTemplateStore
 
 
@@ -73,33 +75,37 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     sites = shipped_sites()
     templates = SqliteTemplateStore(args.state) if args.state else None
+    # Progress for many files only; --explain has stderr to itself.
+    quiet = args.quiet or args.explain or len(args.paths) < 2
     if templates is not None:
         # learn from every input first, so each is printed cleaned with all that was learned
-        for name in args.paths:
+        with Progress("newsbot extract: learning", len(args.paths), "files", quiet=quiet) as progress:
+            for name in progress.iterate(args.paths):
+                try:
+                    body, url = load(name)
+                    learn(body, args.url or url, templates)
+                except Exception:  # noqa: BLE001 - one page's failure is its own; reported once, in the printing pass below
+                    continue
+    failed = 0
+    with Progress("newsbot extract", len(args.paths), "files", quiet=quiet) as progress:
+        for name in progress.iterate(args.paths):
+            trace = Trace() if args.explain else None
             try:
                 body, url = load(name)
-                learn(body, args.url or url, templates)
-            except Exception:  # noqa: BLE001 - one page's failure is its own; reported once, in the printing pass below
+                url = args.url or url
+                # a page of a configured site gets that site's hints and name, as in a crawl
+                config = site_for_url(url, sites.values())
+                article, _ = page_record(body, url, config=config, templates=templates, trace=trace)
+                line = json.dumps(FORMATS[args.format](article.to_dict()), ensure_ascii=False).encode("utf-8") + b"\n"
+            except Exception as err:  # noqa: BLE001 - the page boundary: name the input, go on with the others
+                progress.echo(f"newsbot extract: {name}: {type(err).__name__}: {_reason(err)}")
+                failed += 1
                 continue
-    failed = 0
-    for name in args.paths:
-        trace = Trace() if args.explain else None
-        try:
-            body, url = load(name)
-            url = args.url or url
-            # a page of a configured site gets that site's hints and name, as in a crawl
-            config = site_for_url(url, sites.values())
-            article, _ = page_record(body, url, config=config, templates=templates, trace=trace)
-            line = json.dumps(FORMATS[args.format](article.to_dict()), ensure_ascii=False).encode("utf-8") + b"\n"
-        except Exception as err:  # noqa: BLE001 - the page boundary: name the input, go on with the others
-            print(f"newsbot extract: {name}: {type(err).__name__}: {_reason(err)}", file=sys.stderr)
-            failed += 1
-            continue
-        if trace is not None:
-            _explain(name, trace)
-        # Bytes, not print(): the output is UTF-8 whatever the locale says.
-        sys.stdout.buffer.write(line)
-        sys.stdout.buffer.flush()
+            if trace is not None:
+                _explain(name, trace)
+            # Bytes, not print(): the output is UTF-8 whatever the locale says.
+            sys.stdout.buffer.write(line)
+            sys.stdout.buffer.flush()
     return 1 if failed else 0
 
 
@@ -133,21 +139,38 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    """One line per site file: the names ``--site`` takes, what each crawls from, in which language."""
+    """Each site file: the name ``--site`` takes, its language and domains, then its start URLs, one a line."""
     try:
-        sites = shipped_sites()
+        sites = sites_in(args.dir or sites_dir())
     except SiteConfigError as err:
         print(f"newsbot sites: {err}", file=sys.stderr)
         return 1
-    rows = [("NAME", "LANGUAGE", "STARTS", "FEEDS", "SITEMAPS", "SECTIONS", "DOMAINS")]
-    rows += [
-        (s.name, s.language, str(len(s.start_points)), str(len(s.feeds)), str(len(s.sitemaps)), str(len(s.sections)),
-         " ".join(s.domains))
-        for s in sites.values()
-    ]  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)), row[-1])
+    width = max((len(name) for name in sites), default=0)
+    for site in sites.values():
+        print(f"{site.name:<{width}}  {site.language:<5}  {' '.join(site.domains)}")
+        for kind, urls in (("feed", site.feeds), ("sitemap", site.sitemaps), ("section", site.sections)):
+            for url in urls:
+                print(f"  {kind:<7}  {url}")
+    return 0
+
+
+def cmd_sites_new(args: argparse.Namespace) -> int:
+    """Propose a site file for a site from what it announces; print it, or with ``--write`` add it to the folder."""
+    from . import settings
+    from .new_site import ProposalError, propose, write_proposal
+
+    try:
+        http_url(args.url, "the site's URL")
+        proposal, reader = propose(args.url, contact=settings.NEWSBOT_CONTACT, name=args.name)
+        path = write_proposal(proposal, Path(args.dir or sites_dir())) if args.write else None
+    except (UsageError, ProposalError, SiteConfigError) as err:
+        print(f"newsbot sites new: {err}", file=sys.stderr)
+        return 2 if isinstance(err, UsageError) else 1
+    if path is None:
+        sys.stdout.write(proposal.toml())
+    else:
+        print(f"newsbot sites new: wrote {path} ({reader.requests} requests); check it, then `newsbot sites`",
+              file=sys.stderr)
     return 0
 
 
@@ -166,13 +189,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
         except UsageError as err:
             print(f"newsbot eval: {err}", file=sys.stderr)
             return 2
-    return run_eval([Path(name) for name in args.corpora], json_path=Path(args.json) if args.json else None)
+    return run_eval([Path(name) for name in args.corpora], json_path=Path(args.json) if args.json else None,
+                    quiet=args.quiet)
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
     from .reextract import run_reextract
 
-    return run_reextract([Path(name) for name in args.warcs], Path(args.output), Path(args.state) if args.state else None)
+    return run_reextract(
+        [Path(name) for name in args.warcs], Path(args.output), Path(args.state) if args.state else None, quiet=args.quiet
+    )
+
+
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress on stderr (on a terminal a line in place, else a line every 30 s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=list(FORMATS), default="jsonl",
                    help="jsonl: newsbot's record (default); schemaorg: a schema.org NewsArticle (JSON-LD);"
                         " zyte: Zyte's Article. See docs/record.md")
+    _quiet_option(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("crawl", help="crawl configured sites or a start URL (feed, sitemap or section page) into JSONL")
@@ -205,8 +237,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a Scrapy setting, as in `scrapy crawl -s` (repeatable)")
     p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("sites", help="list the site files: name, language, start points, domains")
+    p = sub.add_parser("sites", help="list the site files: name, language, domains and start URLs")
+    p.add_argument("--dir", default=None, metavar="DIR",
+                   help="the folder of site files (default $NEWSBOT_SITES_DIR, else the shipped ones)")
     p.set_defaults(func=cmd_sites)
+    new = p.add_subparsers(dest="sites_command", metavar="new").add_parser(
+        "new", help="propose a site file from the site's robots.txt, feeds and sitemaps (fetches only that site)")
+    new.add_argument("url", metavar="URL", help="the site's home page (or any page of it)")
+    new.add_argument("--name", default=None, help="the site's name (default from its host: news-example)")
+    new.add_argument("--write", action="store_true",
+                     help="write NAME.toml into the folder of site files instead of printing it")
+    new.add_argument("--dir", default=None, metavar="DIR",
+                     help="with --write: that folder (default $NEWSBOT_SITES_DIR, else the shipped ones)")
+    new.set_defaults(func=cmd_sites_new)
 
     p = sub.add_parser("demo", help="serve the bundled fixture site on 127.0.0.1 and crawl it")
     p.add_argument("--output", default=None, help="output root (default ./output)")
@@ -215,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score newsbot and plain trafilatura on corpora (fundus, WCXB or fixture pages)")
     p.add_argument("corpora", nargs="+", metavar="DIR")
     p.add_argument("--json", default=None, metavar="PATH", help="also write the full report as JSON")
+    _quiet_option(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("reextract", help="rebuild records from a crawl's WARC captures with the current extractor")
@@ -224,13 +268,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", default=None, metavar="DIR",
                    help="the crawl's state folder, whose learned templates apply (read only; default: the"
                         " NEWSBOT_STATE_DIR folder when it has templates)")
+    _quiet_option(p)
     p.set_defaults(func=cmd_reextract)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        # The reader went away (``newsbot sites | head``): stop quietly, as Unix tools do, and keep Python's
+        # final flush of stdout from raising again (the recipe in the docs of the signal module).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

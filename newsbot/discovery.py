@@ -248,6 +248,20 @@ def is_feed_type(mime: str | None) -> bool:
     return any(p.search(mime) for p in _link_patterns()["feed_type"])
 
 
+ALTERNATE_XPATH = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]"
+
+
+def feed_links(root: etree._Element) -> list[str]:
+    """The ``href`` of each ``<link rel="alternate">`` of a feed type on a parsed page, as written (unresolved).
+
+    >>> from lxml import html
+    >>> feed_links(html.fromstring('<link rel="alternate" type="application/rss+xml" href="/rss">'
+    ...                            '<link rel="alternate" hreflang="de" href="/de/">'))
+    ['/rss']
+    """
+    return [link.get("href") for link in root.xpath(ALTERNATE_XPATH) if is_feed_type(link.get("type"))]
+
+
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
 
 

@@ -21,6 +21,7 @@ from .checks import UsageError, describe, writable_folder
 from .exporters import BatchWriter
 from .extraction import ExtractionError, TemplateStore
 from .paths import RUNS_FOLDER, new_run_id
+from .progress import Progress
 from .records import read_page
 from .sites import shipped_sites
 from .state.template_store import FILE_NAME, SqliteTemplateStore
@@ -72,10 +73,11 @@ def crawl_templates(state: Path | None) -> SqliteTemplateStore | None:
     return SqliteTemplateStore(folder)
 
 
-def run_reextract(warcs: Sequence[Path], output: Path, state: Path | None = None) -> int:
+def run_reextract(warcs: Sequence[Path], output: Path, state: Path | None = None, quiet: bool = False) -> int:
     """Rebuild the records of ``warcs`` into ``output`` with the templates of ``state`` (see :func:`crawl_templates`):
     0 if every page of every file was read, 1 if a file or a page was not (the others still are), 2 if ``output``
-    is not a fresh output root or ``state`` holds no templates."""
+    is not a fresh output root or ``state`` holds no templates. The pages read so far are counted on stderr
+    (:mod:`newsbot.progress`) unless ``quiet``."""
     try:
         if (problem := output_problem(output, warcs)) is not None:
             raise UsageError(problem)
@@ -85,38 +87,40 @@ def run_reextract(warcs: Sequence[Path], output: Path, state: Path | None = None
         print(f"newsbot reextract: {err}", file=sys.stderr)
         return 2
     try:
-        return _reextract(warcs, output, templates)
+        return _reextract(warcs, output, templates, quiet)
     finally:
         if templates is not None:
             templates.close()
 
 
-def _reextract(warcs: Sequence[Path], output: Path, templates: TemplateStore | None) -> int:
+def _reextract(warcs: Sequence[Path], output: Path, templates: TemplateStore | None, quiet: bool) -> int:
     (output / MARKER).touch()
     sites = shipped_sites()
     writer = BatchWriter(output, new_run_id(), settings.NEWSBOT_BATCH_SIZE)
     records = skipped = failed = 0
     unreadable = []
+    progress = Progress("newsbot reextract", quiet=quiet)  # the pages a WARC holds are known only once read
     for warc in warcs:
         try:
-            for page in read_pages(warc):
+            for page in progress.iterate(read_pages(warc)):
                 try:
                     record, _ = read_page(page, templates, sites.get(page.source or ""))
                 except ExtractionError as err:
                     # The crawl skipped these too (newsbot/errors/extraction): reported, not a failure.
-                    print(f"newsbot reextract: {warc}: {page.url}: {err}", file=sys.stderr)
+                    progress.echo(f"newsbot reextract: {warc}: {page.url}: {err}")
                     skipped += 1
                     continue
                 except Exception as err:  # noqa: BLE001 - one page's bug must not cost the other pages their records
-                    print(f"newsbot reextract: {warc}: {page.url}: failed: {describe(err)}", file=sys.stderr)
+                    progress.echo(f"newsbot reextract: {warc}: {page.url}: failed: {describe(err)}")
                     failed += 1
                     continue
                 writer.add(record.to_dict())
                 records += 1
         except WarcError as err:
-            print(f"newsbot reextract: {err}", file=sys.stderr)
+            progress.echo(f"newsbot reextract: {err}")
             unreadable.append(warc)
     writer.flush()
+    progress.close()
     print(
         f"reextract: {records} records from {len(warcs)} WARC files"
         f" ({len(unreadable)} unreadable, {skipped} pages not extractable, {failed} pages failed)"

@@ -5,7 +5,7 @@
 import os
 
 from newsbot import __version__
-from newsbot.sites import SITES_DIR, download_slots, shipped_sites
+from newsbot.sites import download_slots, shipped_sites, sites_dir
 from newsbot.workers import default_workers
 
 # The project's name in Scrapy's logs and stats
@@ -19,8 +19,12 @@ NEWSPIDER_MODULE = "newsbot.spiders"
 COMMANDS_MODULE = "newsbot.commands"
 
 
-# Crawl responsibly: a User-Agent naming the project, its version and where to read about it
-USER_AGENT = f"newsbot/{__version__} (+https://github.com/newsbot)"
+# Crawl responsibly: who runs this crawl (a URL or e-mail address), so a site's operator can write before blocking
+# it; the spider puts it in the User-Agent, "newsbot/<version> (+contact)", and warns when a crawl of anything but
+# this machine runs without one. Read from the environment too, for cron
+NEWSBOT_CONTACT = os.environ.get("NEWSBOT_CONTACT", "")
+# A User-Agent naming the project and its version (the spider adds NEWSBOT_CONTACT; -s USER_AGENT=... replaces it)
+USER_AGENT = f"newsbot/{__version__}"
 # Honour robots.txt: a disallowed page is never requested
 ROBOTSTXT_OBEY = True
 # robots.txt groups name the product token, not the whole User-Agent line
@@ -32,8 +36,8 @@ NEWSBOT_RESPECT_ROBOTS_META = True
 # Politeness per server (Scrapy keys download slots by host): few parallel requests to one site
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # The folder of site files `--site` and `-a site=` choose from (another one tries site files without editing
-# the package; `newsbot sites` lists the shipped ones)
-NEWSBOT_SITES_DIR = str(SITES_DIR)
+# the package): the environment's NEWSBOT_SITES_DIR, else the shipped ones; `newsbot sites` lists them
+NEWSBOT_SITES_DIR = sites_dir()
 # Per-site overrides from newsbot/sites/*.toml [politeness] (fixed delay, concurrency), keyed by host
 DOWNLOAD_SLOTS = download_slots(shipped_sites().values())
 # The floor AutoThrottle never goes below (at most ~4 requests/s to a site); loopback tests pass -s DOWNLOAD_DELAY=0

@@ -123,3 +123,19 @@ def test_the_json_of_a_good_run_still_gets_written(tmp_path: Path, capsys) -> No
     assert main(["eval", str(REPO / "fixtures" / "pages"), "--json", str(report)]) == 0
     assert json.loads(report.read_text(encoding="utf-8"))
     capsys.readouterr()
+
+
+def test_crawl_refuses_a_sites_folder_that_is_not_one(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "no-sites"
+    assert main(["crawl", "--site", "all", "-s", f"NEWSBOT_SITES_DIR={missing}", "--state", str(tmp_path / "s")]) == 2
+    assert one_line(capsys.readouterr().err) == f"newsbot crawl: {missing}: not a folder of site files"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """``newsbot sites | head -1``: the closed pipe ends the command quietly, as with any Unix tool."""
+    with subprocess.Popen([str(NEWSBOT), "sites"], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.read(1)
+        process.stdout.close()
+        err = process.stderr.read().decode()
+    assert "Traceback" not in err and "BrokenPipeError" not in err

@@ -259,14 +259,50 @@ def test_parse_site_takes_a_parsed_table() -> None:
     assert site.sitemaps == ("https://x.example/news.xml",) and site.path == Path("x.toml")
 
 
-def test_sites_command_lists_every_site(capsys: pytest.CaptureFixture[str]) -> None:
+def _listing(text: str) -> dict[str, tuple[list[str], list[tuple[str, str]]]]:
+    """``newsbot sites`` output: by site name, its header fields and its (kind, URL) start points."""
+    sites: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith(" "):
+            name, *fields = line.split()
+            sites[name] = (fields, [])
+        elif line.strip():
+            kind, url = line.split()
+            sites[name][1].append((kind, url))
+    return sites
+
+
+def test_sites_command_lists_every_site_with_its_start_urls(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sites"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["NAME", "LANGUAGE", "STARTS", "FEEDS", "SITEMAPS", "SECTIONS", "DOMAINS"]
-    rows = {line.split()[0]: line.split()[1:] for line in lines[1:]}
-    assert set(rows) == set(SITES)
-    assert rows["bbc"] == ["en", "2", "0", "1", "1", "bbc.com", "bbc.co.uk"]
-    assert rows["tengrinews-kk"][:2] == ["kk", "2"]
+    listing = _listing(capsys.readouterr().out)
+    assert set(listing) == set(SITES)
+    fields, starts = listing["bbc"]
+    assert fields == ["en", "bbc.com", "bbc.co.uk"]
+    bbc = SITES["bbc"]
+    assert starts == [("sitemap", url) for url in bbc.sitemaps] + [("section", url) for url in bbc.sections]
+    assert [kind for kind, _ in listing["anadolu-tr"][1]] == ["feed"]
+
+
+def test_sites_command_reads_another_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, VALID)
+    assert main(["sites", "--dir", str(tmp_path)]) == 0
+    assert list(_listing(capsys.readouterr().out)) == ["example"]
+    # The NEWSBOT_SITES_DIR environment variable names the folder when --dir does not.
+    monkeypatch.setenv("NEWSBOT_SITES_DIR", str(tmp_path))
+    assert main(["sites"]) == 0
+    assert list(_listing(capsys.readouterr().out)) == ["example"]
+    assert main(["sites", "--dir", str(SITES_DIR)]) == 0
+    assert set(_listing(capsys.readouterr().out)) == set(SITES)
+
+
+def test_sites_command_names_a_broken_or_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sites", "--dir", str(tmp_path / "missing")]) == 1
+    assert capsys.readouterr().err == f"newsbot sites: {tmp_path / 'missing'}: not a folder of site files\n"
+    (tmp_path / "bad.toml").write_text("name = ", encoding="utf-8")
+    assert main(["sites", "--dir", str(tmp_path)]) == 1
+    assert "bad.toml: not valid TOML" in capsys.readouterr().err
 
 
 def test_the_documented_example_is_a_valid_site_file(tmp_path: Path) -> None:

@@ -346,3 +346,56 @@ def test_start_url_sets_the_allowed_domain(spider: NewsSpider) -> None:
     assert spider.allowed_domains == ["news.example"]
     assert spider.start_url == "https://news.example/world/"
     assert site_key("http://127.0.0.1:8000/x") != site_key("http://127.0.0.1:8001/x")
+
+
+def _user_agent(cmdline: dict[str, object]) -> str:
+    """The User-Agent header Scrapy's own middleware sends for a crawl run with ``-s`` these settings."""
+    from scrapy.crawler import Crawler
+    from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("newsbot.settings", priority="project")
+    settings.setdict(cmdline, priority="cmdline")
+    crawler = Crawler(NewsSpider, settings)
+    request = Request(f"{SITE}/")
+    UserAgentMiddleware.from_crawler(crawler).process_request(request)
+    return request.headers[b"User-Agent"].decode()
+
+
+def test_the_contact_setting_goes_into_the_user_agent() -> None:
+    from newsbot import __version__
+
+    assert _user_agent({"NEWSBOT_CONTACT": "https://ops.example/bot"}) == f"newsbot/{__version__} (+https://ops.example/bot)"
+    assert _user_agent({"NEWSBOT_CONTACT": ""}) == f"newsbot/{__version__}"
+    # An explicit -s USER_AGENT still wins.
+    assert _user_agent({"NEWSBOT_CONTACT": "x@example.org", "USER_AGENT": "mine/1"}) == "mine/1"
+
+
+CONTACT_WARNING = "NEWSBOT_CONTACT"
+
+
+@pytest.mark.parametrize(
+    ("start", "contact", "warned"),
+    [
+        (f"{SITE}/", "", True),  # a real site, nobody to write to: warn
+        (f"{SITE}/", "ops@example.org", False),
+        ("http://127.0.0.1:8123/index.html", "", False),  # the demo, the fixture site: loopback
+        ("http://localhost:8123/", "", False),
+        ("http://[::1]:8123/", "", False),
+    ],
+)
+def test_a_real_crawl_without_a_contact_is_warned_about(
+    start: str, contact: str, warned: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    crawler = get_crawler(NewsSpider, {**SETTINGS, "NEWSBOT_CONTACT": contact})
+    with caplog.at_level("WARNING"):
+        NewsSpider.from_crawler(crawler, start=start)
+    assert any(CONTACT_WARNING in r.getMessage() for r in caplog.records if r.levelname == "WARNING") == warned
+
+
+def test_a_site_crawl_without_a_contact_is_warned_about(caplog: pytest.LogCaptureFixture) -> None:
+    crawler = get_crawler(NewsSpider, {**SETTINGS, "NEWSBOT_CONTACT": ""})
+    with caplog.at_level("WARNING"):
+        NewsSpider.from_crawler(crawler, site="news-example", catalogue=CATALOGUE)
+    assert any(CONTACT_WARNING in r.getMessage() for r in caplog.records)

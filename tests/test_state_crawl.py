@@ -55,7 +55,20 @@ def test_a_known_article_is_not_fetched_again(state: CrawlState, tmp_path: Path)
     assert not state.wants(URL, None)
     assert not state.wants(URL + "?utm_source=rss", "2024-04-08T09:45:00+05:00")  # same date, other zone
     assert not state.wants(URL, "2024-04-01T00:00:00+00:00")  # older
-    assert state.stats.get_value("newsbot/skipped/known") == 3
+    # One article, three links to it: the summary's "known, not fetched" counts articles, not links.
+    assert state.stats.get_value("newsbot/skipped/known") == 1
+
+
+def test_known_not_fetched_counts_each_article_once(state: CrawlState, tmp_path: Path) -> None:
+    with StateStore(tmp_path / "state") as store:
+        for n in (1, 2):
+            url = f"https://news.example/a/{n}"
+            store.touch(Seen(f"id-{n}", url, "news.example", (url, url + "-amp"), "h", "1.0", 1, None, FETCHED))
+    state.open()
+    links = ["https://news.example/a/1", "https://news.example/a/1-amp", "https://news.example/a/2",
+             "https://news.example/a/1", "https://news.example/a/2-amp"]  # fmt: skip
+    assert not any(state.wants(link, None) for link in links)
+    assert state.stats.get_value("newsbot/skipped/known") == 2
 
 
 def test_a_newer_feed_or_sitemap_date_fetches_it_again(state: CrawlState, tmp_path: Path) -> None:

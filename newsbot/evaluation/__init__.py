@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..progress import Progress
 from .corpora import CorpusError, load_corpus
 from .harness import evaluate
 from .report import render_comparison, render_json, render_text
@@ -18,12 +19,13 @@ from .report import render_comparison, render_json, render_text
 __all__ = ["run_eval"]
 
 
-def run_eval(corpora: Path | list[Path], json_path: Path | None = None) -> int:
+def run_eval(corpora: Path | list[Path], json_path: Path | None = None, quiet: bool = False) -> int:
     """Print each corpus's report and, for several, one table of all; optionally write them in full (per-page
     scores too) as JSON.
 
     Each page a system raised on (or that could not be read) is named on stderr and the exit status is
-    then 1; 2 when a corpus itself is unreadable (checked before any page is scored).
+    then 1; 2 when a corpus itself is unreadable (checked before any page is scored). The pages scored so
+    far are counted on stderr (:mod:`newsbot.progress`) unless ``quiet``.
     """
     roots = [corpora] if isinstance(corpora, Path) else corpora
     try:
@@ -33,7 +35,8 @@ def run_eval(corpora: Path | list[Path], json_path: Path | None = None) -> int:
         return 2
     reports = []
     for corpus in loaded:
-        reports.append(report := evaluate(corpus))
+        with Progress(f"newsbot eval: {corpus.root}", len(corpus.pages), quiet=quiet) as progress:
+            reports.append(report := evaluate(corpus, progress=progress))
         print(render_text(report), end="\n\n", flush=True)
     print(render_comparison(reports), flush=True)
     if json_path is not None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
+from ..progress import Progress
 from . import metric
 from .corpora import Corpus, CorpusPage, title_on_page
 from .fields import FieldSummary, score_fields, summarize_fields
@@ -262,9 +263,14 @@ class Report:
     """part -> newsbot rule -> what it removed (see :func:`audit_removals`)."""
 
 
-def evaluate(corpus: Corpus, workers: int = WORKERS) -> Report:
+def evaluate(corpus: Corpus, workers: int = WORKERS, progress: Progress | None = None) -> Report:
+    """Score every page of ``corpus`` in ``workers`` processes; ``progress`` counts the pages as they come in."""
+    pages = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pages = list(pool.map(score_page, corpus.pages))
+        for page in pool.map(score_page, corpus.pages):
+            pages.append(page)
+            if progress is not None:
+                progress.advance()
     summaries = {
         part: {system.name: summarize(scored, system.name) for system in SYSTEMS} for part, scored in parts(pages).items()
     }

@@ -32,6 +32,7 @@ A broken file fails loudly: :class:`SiteConfigError` names the file and the fiel
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -47,6 +48,8 @@ from ..hints import Hints, css_to_xpath
 from ..urls import pattern_target, site_of
 
 SITES_DIR = Path(__file__).parent
+SITES_DIR_VARIABLE = "NEWSBOT_SITES_DIR"
+"""The environment variable (and Scrapy setting) naming another folder of site files."""
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # A host as site_of returns it: lowercase labels, no scheme, port or leading "www.".
 HOST = re.compile(r"^(?!www\.)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -237,6 +240,8 @@ def load_site(path: Path) -> SiteConfig:
 
 def load_sites(directory: Path = SITES_DIR) -> dict[str, SiteConfig]:
     """Every ``*.toml`` site in ``directory`` by name; a domain claimed by two sites is an error."""
+    if not directory.is_dir():  # a typo in the folder's name is not "no sites"
+        raise SiteConfigError(f"{directory}: not a folder of site files")
     sites: dict[str, SiteConfig] = {}
     owner: dict[str, str] = {}
     for path in sorted(directory.glob("*.toml")):
@@ -253,6 +258,11 @@ def load_sites(directory: Path = SITES_DIR) -> dict[str, SiteConfig]:
 def shipped_sites() -> dict[str, SiteConfig]:
     """The sites in this package, read once per process."""
     return load_sites(SITES_DIR)
+
+
+def sites_dir() -> str:
+    """The folder of site files when none is named: ``$NEWSBOT_SITES_DIR``, else the package's own."""
+    return os.environ.get(SITES_DIR_VARIABLE) or str(SITES_DIR)
 
 
 def sites_in(directory: str | Path | None = None) -> dict[str, SiteConfig]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -17,12 +18,13 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
+from .. import __version__
 from ..checks import HTTP_SCHEMES, http_url
 from ..discovery import (
     LISTED_MODIFIED,
     Entry,
     feed_entries,
-    is_feed_type,
+    feed_links,
     is_pagination,
     looks_like_article,
     parse_since,
@@ -42,7 +44,6 @@ FIXED_DELAY = "autothrottle_dont_adjust_delay"
 # The page names its own next page: <a rel="next"> or <link rel="next">.
 # Scrapy's request priority (default 0) for the feeds and sitemaps a page announces: read before its links.
 ANNOUNCED_PRIORITY = 1
-ALTERNATE_XPATH = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]"
 NEXT_PAGE_XPATH = "//*[self::a or self::link][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
 
 
@@ -58,6 +59,30 @@ def site_key(url: str) -> tuple[str | None, int | None]:
 def header_dict(headers: Headers) -> dict[str, str]:
     """Scrapy's multi-valued byte headers as the plain ``str`` mapping the extraction core reads."""
     return {name.lower(): value for name, value in headers.to_unicode_dict().items()}  # type: ignore[misc]  # keys are str there
+
+
+def user_agent(contact: str) -> str:
+    """``newsbot/<version> (+contact)``: who runs the crawl, so a site's operator can write before blocking it.
+
+    >>> user_agent("https://ops.example/bot").endswith(" (+https://ops.example/bot)")
+    True
+    """
+    return f"newsbot/{__version__} (+{contact})" if contact else f"newsbot/{__version__}"
+
+
+def is_loopback(url: str) -> bool:
+    """Is ``url`` on this machine (the demo, the fixture site, a test server)? Nobody else's server to warn for.
+
+    >>> is_loopback("http://127.0.0.1:8080/"), is_loopback("http://[::1]/"), is_loopback("https://news.example/")
+    (True, True, False)
+    """
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def check_start(url: str | None) -> str:
@@ -77,8 +102,10 @@ class NewsSpider(Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """DOWNLOAD_SLOTS from the sites of NEWSBOT_SITES_DIR: settings.py only knows the shipped ones."""
+        """DOWNLOAD_SLOTS from the sites of NEWSBOT_SITES_DIR: settings.py only knows the shipped ones; the
+        User-Agent with NEWSBOT_CONTACT, however it was set (an explicit ``-s USER_AGENT`` still wins)."""
         super().update_settings(settings)
+        settings.set("USER_AGENT", user_agent(settings.get("NEWSBOT_CONTACT", "")), priority="spider")
         try:
             sites = sites_in(settings.get("NEWSBOT_SITES_DIR"))
         except SiteConfigError:
@@ -96,6 +123,12 @@ class NewsSpider(Spider):
         except ValueError as err:  # SiteConfigError is one too
             return RefusedSpider.from_crawler(crawler, reason=str(err), name=cls.name)
         crawler.signals.connect(spider.robots_read, signal=signals.response_received)
+        starts = [url for url in (spider.start_url, *(u for s in spider.sites for u in s.start_points)) if url]
+        if not crawler.settings.get("NEWSBOT_CONTACT") and not all(map(is_loopback, starts)):
+            spider.logger.warning(
+                "No contact in the User-Agent: set NEWSBOT_CONTACT (environment or -s) to a URL or an e-mail"
+                " address where the sites you crawl can reach you"
+            )
         return spider
 
     def __init__(
@@ -196,11 +229,7 @@ class NewsSpider(Spider):
         """What a listing page announces besides its links: its feeds (``<link rel="alternate">`` of a feed
         type), and, on the start page of a site without a file, the sitemaps of its robots.txt. Both are read
         like start points (their entries are leaves)."""
-        feeds = [
-            response.urljoin(link.attrib["href"])
-            for link in response.xpath(ALTERNATE_XPATH)
-            if is_feed_type(link.attrib.get("type"))
-        ]
+        feeds = [response.urljoin(href) for href in feed_links(response.selector.root)]
         # A site file names the sitemaps to read (robots.txt often lists whole archives); a bare start URL has only these.
         unconfigured_start = depth == 0 and self.site_for(response.url) is None
         sitemaps = self.robots_sitemaps.get(site_key(response.url), []) if unconfigured_start else []

@@ -73,6 +73,8 @@ class CrawlState:
         self.reconciled: dict[str, list[str]] = {"finished": [], "abandoned": []}
         self.lastmods: dict[str, str] = {}
         """Normalized URL -> newest lastmod/updated any feed or sitemap gave it in this run."""
+        self.skipped_known: set[str] = set()
+        """Ids of known articles not requested this run: the summary counts articles, not the links to them."""
         self.found_validators: dict[str, Validators] = {}
         """Feeds and sitemaps read in full this run, with the validators to send next time."""
         self.dropped: list[dict[str, str]] = []
@@ -215,7 +217,8 @@ class CrawlState:
         if self.in_revisit_window(known):
             self.stats.inc_value("newsbot/refetched/revisit")
             return True
-        self.stats.inc_value("newsbot/skipped/known")
+        self.skipped_known.add(known.id)
+        self.stats.set_value("newsbot/skipped/known", len(self.skipped_known))
         return False
 
     @staticmethod
