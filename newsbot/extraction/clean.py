@@ -27,6 +27,7 @@ from .patterns import load_patterns
 # Never visible text; removed from the working copy first so no rule sees them.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg")
 JSON_LD_TYPE = "application/ld+json"
+FORUM_POSTING = "DiscussionForumPosting"
 INLINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "u", "small", "mark", "label", "abbr", "time", "font", "sup", "sub", "s", "button"})
 _TEXT_BLOCK_TAGS = ("p", "li", "td", "th", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption")
 _WORD = re.compile(r"[\w'’-]+")
@@ -465,12 +466,12 @@ _STORY_IN_FIGURES = ("table", "blockquote", "ul", "ol", "pre")
 
 def clean_tree(tree: HtmlElement) -> list[Removal]:
     """Apply every rule; the tree is edited in place. Returns what was removed, in order."""
-    structured = [s.text for s in tree.iter("script") if s.text and (s.get("type") or "").strip().lower() == JSON_LD_TYPE]
+    forum = [s.text for s in tree.iter("script") if (s.get("type") or "").strip().lower() == JSON_LD_TYPE and FORUM_POSTING in (s.text or "")]
     etree.strip_elements(tree, *INVISIBLE_TAGS, with_tail=False)
     if (head := tree.find("head")) is not None:
-        # JSON-LD goes back into <head>, where no rule reads it: trafilatura tells a forum thread (posts
-        # are its content, not comments to prune) by its DiscussionForumPosting
-        for text in structured:
+        # A thread's JSON-LD goes back into <head>, where no rule reads it: trafilatura tells a forum thread
+        # (its replies are content, not comments to prune) by a DiscussionForumPosting there
+        for text in forum:
             etree.SubElement(head, "script", type=JSON_LD_TYPE).text = text
     # Comments go but their tails stay: text after a `<!-- -->` is still the sentence's text
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
