@@ -412,3 +412,11 @@ def test_pattern_alternation_keeps_each_patterns_word_boundary() -> None:
     assert not regex.search("resign up")
     assert regex.search("a x|y") and not regex.search("ax|y")  # ("|" in a class is no alternation)
     assert regex.search("our tip line")
+
+
+def test_a_teaser_holding_the_storys_own_paragraph_is_no_lead() -> None:
+    """A box below the headline with a post's header and its paragraph reads as a standfirst; it is the
+    story's start, and as the lead it would print the first paragraph twice."""
+    box = f"ridge wrote: {P1}"
+    blocks = [Block("paragraph", P1), Block("paragraph", P2)]
+    assert place_lead(blocks, [box], lambda text: 1) == (blocks, None)

@@ -305,7 +305,6 @@ def test_the_lead_below_the_headline_is_a_description_after_the_declared_ones() 
         f"<div><img src='a.jpg'>{STANDFIRST}</div>",  # a picture's caption
         f"<div><a href='/other'>{STANDFIRST}</a></div>",  # a teaser link
         f"<div>{STANDFIRST[:-1]} and more</div>",  # no sentence end: a label or a run-on
-        f"<article><header><a href='/u/ridge'>ridge</a> wrote:</header><p>{STANDFIRST}</p></article>",  # a post: the story's start
     ],
 )
 def test_no_standfirst_when_the_text_below_the_headline_is_no_lead(below: str) -> None:

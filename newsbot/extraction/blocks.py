@@ -620,6 +620,10 @@ def place_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], i
     return blocks, lead
 
 
+# A teaser made this much of the story's own paragraphs is the story's start in a box, not a standfirst.
+OWN_TEXT_SHARE = 0.8
+
+
 def _find_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], int]) -> tuple[list[Block], str | None]:
     first = blocks[0] if blocks and blocks[0].type == "paragraph" else None
     for teaser, key in _teasers(teasers):
@@ -627,6 +631,8 @@ def _find_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], i
             return blocks, first.text
         if any(key in fold(b.text) for b in blocks):
             continue  # a description copied from further down the story is no lead
+        if sum(len(k) for b in blocks if len(k := fold(b.text)) >= MIN_LEAD_CHARS and k in key) >= OWN_TEXT_SHARE * len(key):
+            continue  # a box of the story's own paragraphs (a post's header and text) is its start, not a lead
         if shown(teaser):
             lead = normal_paragraph(teaser)
             return [Block("paragraph", lead), *blocks], lead

@@ -81,7 +81,6 @@ MIN_STANDFIRST_CHARS = 80
 MAX_STANDFIRST_CHARS = 600
 _LEAD_ENDS = (".", "!", "?", "…", "。", "\"", "”", "“", "»", "«")
 _MEDIA_TAGS = ("img", "picture", "figure", "video", "iframe", "svg")
-_BLOCK_TAGS = ("p", "div", "header", "section", "article", "ul", "ol", "blockquote", "h2", "h3", "h4", "h5", "h6")
 
 
 def _standfirst(page: ParsedPage, headline: str | None) -> str | None:
@@ -93,9 +92,7 @@ def _standfirst(page: ParsedPage, headline: str | None) -> str | None:
             continue
         lead_like = MIN_STANDFIRST_CHARS <= len(text) <= MAX_STANDFIRST_CHARS and text.endswith(_LEAD_ENDS)
         media = next(sibling.iter(*_MEDIA_TAGS), None) is not None  # a picture's caption, not a lead
-        # one block of text: a box of several (a post's header and its paragraphs) is the story's start
-        blocks = sum(1 for _ in sibling.iterdescendants(*_BLOCK_TAGS))
-        return text if lead_like and link_share(sibling) < 0.5 and not media and blocks <= 1 else None
+        return text if lead_like and link_share(sibling) < 0.5 and not media else None
     return None
 
 
