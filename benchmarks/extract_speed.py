@@ -93,17 +93,22 @@ def measure(inputs: Sequence[Input], reps: int) -> dict[str, Measured]:
     return result
 
 
-def report(name: str, pages: int, megabytes: float, results: dict[str, Measured]) -> None:
+def report(name: str, pages: int, megabytes: float, results: dict[str, Measured], page_mean: bool) -> None:
+    """One corpus's table; F1 as the corpus scores it (WCXB: the mean of page F1s, as ``newsbot eval``)."""
     print(f"\n{name}: {pages} pages, {megabytes:.1f} MB of HTML")
     print(f"{'system':<12} {'pages/s':>8} {'seconds':>8} {'P':>6} {'R':>6} {'F1':>6} {'errors':>6}")
     for system, m in results.items():
         print(
             f"{system:<12} {pages / m.seconds:8.1f} {m.seconds:8.2f} "
-            f"{m.body.precision:6.3f} {m.body.recall:6.3f} {m.body.f1:6.3f} {m.errors:6d}"
+            f"{m.body.precision:6.3f} {m.body.recall:6.3f} {_f1(m.body, page_mean):6.3f} {m.errors:6d}"
         )
     ours, base = results[NEWSBOT.name], results[BASELINE.name]
-    f1_ratio = ours.body.f1 / base.body.f1 if base.body.f1 else float("nan")
+    f1_ratio = _f1(ours.body, page_mean) / _f1(base.body, page_mean) if _f1(base.body, page_mean) else float("nan")
     print(f"ratio {NEWSBOT.name}/{BASELINE.name}: speed (pages/s) {base.seconds / ours.seconds:.2f}, F1 {f1_ratio:.3f}")
+
+
+def _f1(body: BodySummary, page_mean: bool) -> float:
+    return body.page_f1 if page_mean else body.f1
 
 
 def profile(system: System, inputs: Sequence[Input], top: int) -> None:
@@ -151,7 +156,7 @@ def main() -> None:
         corpus = load_corpus(root)
         inputs = prepare(corpus, args.sample)
         megabytes = sum(len(item.documents[NEWSBOT.name]) for item in inputs) / 1e6
-        report(str(root), len(inputs), megabytes, measure(inputs, args.reps))
+        report(str(root), len(inputs), megabytes, measure(inputs, args.reps), page_mean=corpus.layout == "wcxb")
         everything += inputs
     print(f"\none process; warm-up of {WARM_UP_PAGES} pages, then the median of {args.reps} interleaved passes")
     if args.profile:
