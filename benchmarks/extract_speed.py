@@ -137,9 +137,10 @@ def profile(system: System, inputs: Sequence[Input], top: int) -> None:
 
 
 def _short(path: str) -> str:
-    for marker in ("/site-packages/", "/newsbot/", "/lib/python"):
+    """A profiled function's file, from its package on: ``trafilatura/core.py``, ``newsbot/extraction/core.py``."""
+    for marker, keep in (("/site-packages/", ""), ("/newsbot/", "newsbot/"), ("/lib/python", "")):
         if marker in path:
-            return path.split(marker, 1)[1] if marker != "/newsbot/" else "newsbot/" + path.split(marker, 1)[1]
+            return keep + path.split(marker, 1)[1]
     return path
 
 

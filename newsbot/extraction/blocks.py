@@ -626,12 +626,13 @@ OWN_TEXT_SHARE = 0.8
 
 def _find_lead(blocks: list[Block], teasers: list[str], shown: Callable[[str], int]) -> tuple[list[Block], str | None]:
     first = blocks[0] if blocks and blocks[0].type == "paragraph" else None
+    folded = [fold(b.text) for b in blocks]  # (each block once, whatever the number of teasers)
     for teaser, key in _teasers(teasers):
-        if first is not None and key in fold(first.text):
+        if first is not None and key in folded[0]:
             return blocks, first.text
-        if any(key in fold(b.text) for b in blocks):
+        if any(key in k for k in folded):
             continue  # a description copied from further down the story is no lead
-        if sum(len(k) for b in blocks if len(k := fold(b.text)) >= MIN_LEAD_CHARS and k in key) >= OWN_TEXT_SHARE * len(key):
+        if sum(len(k) for k in folded if len(k) >= MIN_LEAD_CHARS and k in key) >= OWN_TEXT_SHARE * len(key):
             continue  # a box of the story's own paragraphs (a post's header and text) is its start, not a lead
         if shown(teaser):
             lead = normal_paragraph(teaser)

@@ -22,11 +22,11 @@ from functools import cache, lru_cache
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .page import JSON_LD_TYPE, json_ld_scripts
 from .patterns import load_patterns
 
 # Never visible text; removed from the working copy first so no rule sees them.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg")
-JSON_LD_TYPE = "application/ld+json"
 FORUM_POSTING = "DiscussionForumPosting"
 INLINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "u", "small", "mark", "label", "abbr", "time", "font", "sup", "sub", "s", "button"})
 _TEXT_BLOCK_TAGS = ("p", "li", "td", "th", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption")
@@ -466,7 +466,7 @@ _STORY_IN_FIGURES = ("table", "blockquote", "ul", "ol", "pre")
 
 def clean_tree(tree: HtmlElement) -> list[Removal]:
     """Apply every rule; the tree is edited in place. Returns what was removed, in order."""
-    forum = [s.text for s in tree.iter("script") if (s.get("type") or "").strip().lower() == JSON_LD_TYPE and FORUM_POSTING in (s.text or "")]
+    forum = [s.text for s in json_ld_scripts(tree) if FORUM_POSTING in s.text]
     etree.strip_elements(tree, *INVISIBLE_TAGS, with_tail=False)
     if (head := tree.find("head")) is not None:
         # A thread's JSON-LD goes back into <head>, where no rule reads it: trafilatura tells a forum thread

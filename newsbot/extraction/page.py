@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -115,6 +116,16 @@ def jsonld_types(obj: dict[str, Any]) -> set[str]:
     return {str(t).rsplit("/", 1)[-1].casefold() for t in items if t}
 
 
+JSON_LD_TYPE = "application/ld+json"
+
+
+def json_ld_scripts(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The page's JSON-LD ``<script>`` elements that hold any text (the type attribute read leniently)."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() == JSON_LD_TYPE and script.text:
+            yield script
+
+
 @dataclass
 class ParsedPage:
     """A page parsed once: its tree and what every stage reads from it (meta tags, JSON-LD, canonical link).
@@ -146,9 +157,7 @@ class ParsedPage:
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
         objects: list[dict[str, Any]] = []
-        for script in self.tree.iter("script"):
-            if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
-                continue
+        for script in json_ld_scripts(self.tree):
             try:
                 data = json.loads(script.text)
             except (ValueError, RecursionError):
