@@ -104,13 +104,30 @@ def test_title_fixture(path: Path) -> None:
     assert extract(path.read_bytes(), expected["url"]).title == expected["title"]
 
 
-def test_h1_takes_the_json_ld_votes_only_when_the_page_declares_no_headline() -> None:
+def test_seo_title_copied_into_every_meta_tag_votes_once() -> None:
+    # og:title, twitter:title and <title> all give the SEO variant: one field, one vote, against the shown <h1>
     page = _page(body="<h1>Council votes the bridge money at last</h1>")
     seo = "Bridge budget: what the council decided"
     sources = {"og": seo, "twitter": seo, "title": seo}
     assert choose_title(page, sources, None) == "Council votes the bridge money at last"
-    assert choose_title(page, {**sources, "jsonld": seo}, None) == seo
-    assert vote_title(title_candidates(page, sources, None), article=True) == seo  # a news page's og:title holds
+    assert choose_title(page, {**sources, "jsonld": seo}, None) == seo  # the declared headline sides with it
+
+
+def test_a_blog_post_marked_og_article_shows_its_headline_in_the_h1() -> None:
+    # og:type article is what blog engines put on every post: no sign that the SEO title is the headline
+    seo = "Bridge budget: what the council decided"
+    head = f"<meta property='og:type' content='article'><meta property='og:title' content='{seo}'>"
+    head += f"<meta name='twitter:title' content='{seo}'><title>{seo}</title>"
+    page = _page(head=head, body="<h1>Council votes the bridge money at last</h1>")
+    assert read_metadata(page).title == "Council votes the bridge money at last"
+
+
+def test_title_tie_goes_to_the_shown_headline_unless_a_headline_is_declared() -> None:
+    page = _page(body="<h1>Council votes the bridge money at last</h1>")
+    sources = {"og": "Bridge budget: what the council decided"}
+    assert choose_title(page, sources, None) == "Council votes the bridge money at last"
+    # a news CMS declaring a third headline: the tie goes to the declared og:title (Fundus)
+    assert choose_title(page, {**sources, "jsonld": "Bridge money approved"}, None) == sources["og"]
 
 
 def test_read_metadata_leaves_the_tree_whole() -> None:

@@ -285,7 +285,7 @@ def read_metadata(page: ParsedPage) -> Metadata:
         meta.sitename,
         _ld_text(ld.get("publisher")),
     )
-    meta.title = vote_title(candidates, (page.first_meta("og:type") or "").casefold() == "article")
+    meta.title = vote_title(candidates)
     meta.headlines = list(dict.fromkeys([*candidates.values(), *_alternative_headline(ld)]))
     meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
     meta.authors = clean_authors(
@@ -348,11 +348,14 @@ SECTION_NAME_CHARS = 15
 # Below this share of shared words an <h1> is not the headline the meta titles name.
 MIN_TITLE_OVERLAP = 0.3
 # Votes per title source. og:title, twitter:title and <title> are mostly generated from one SEO
-# field, so their agreement is weak evidence; the JSON-LD headline and the <h1> are the
-# article's own headline, declared and shown.
+# field, so together they vote once, with the weight of the heaviest of them; the JSON-LD
+# headline and the <h1> are the article's own headline, declared and shown.
 TITLE_SOURCE_WEIGHT = {"og": 2.0, "jsonld": 2.0, "h1": 2.0, "twitter": 0.5, "title": 1.0}
-# Tie-break between titles with equal votes.
+# Tie-break between titles with equal votes: on a page that declares a JSON-LD headline (a news
+# CMS, where the og:title is as often the headline datasets keep as the <h1>: Fundus), the
+# declared sources first; on any other page the headline it shows.
 TITLE_SOURCE_ORDER = ("og", "jsonld", "h1", "twitter", "title")
+SHOWN_TITLE_ORDER = ("h1", "og", "jsonld", "twitter", "title")
 _META_TITLES = ("og", "twitter", "title")
 # One headline spelled with curly quotes in one source and straight ones in another is one vote.
 _TYPOGRAPHIC_QUOTES = str.maketrans("‘’‚“”„", "'''\"\"\"")
@@ -476,30 +479,31 @@ def title_candidates(page: ParsedPage, sources: dict[str, Any], sitename: str | 
     return cleaned
 
 
-def vote_title(candidates: dict[str, str], article: bool = False) -> str | None:
-    """The headline most title sources agree on, each source weighted (TITLE_SOURCE_WEIGHT).
+def vote_title(candidates: dict[str, str]) -> str | None:
+    """The headline the title sources agree on, each source weighted (TITLE_SOURCE_WEIGHT).
 
     Meta titles often carry the site name, and sites show an SEO variant in
-    one place and the headline in another; the value most sources give,
-    site names stripped, is the one datasets call the title (curly and
-    straight quotes voting as one, spelled as most of its votes spell it). A page
-    that declares neither a JSON-LD headline nor og:type article (a blog or
-    company page, not a news CMS) has only its SEO title besides its <h1>, so
-    the <h1> carries the JSON-LD headline's votes too. (On news pages the
-    og:title is as often the headline datasets keep as the <h1>: Fundus.)
+    one place and the headline in another; the value with the most votes, site
+    names stripped, is the one datasets call the title (curly and straight
+    quotes voting as one, spelled as most of its votes spell it). The meta
+    titles are one SEO field copied, so an SEO variant that all three repeat
+    does not outvote the <h1> the page shows.
     """
-    weight = dict(TITLE_SOURCE_WEIGHT)
-    if "jsonld" not in candidates and not article:
-        weight["h1"] += weight["jsonld"]
+    order = TITLE_SOURCE_ORDER if "jsonld" in candidates else SHOWN_TITLE_ORDER
     votes: dict[str, list[str]] = {}
-    for name in sorted(candidates, key=TITLE_SOURCE_ORDER.index):
+    for name in sorted(candidates, key=order.index):
         votes.setdefault(candidates[name].translate(_TYPOGRAPHIC_QUOTES), []).append(name)
     if not votes:
         return None
-    best = max(votes.values(), key=lambda names: (sum(weight[n] for n in names), -TITLE_SOURCE_ORDER.index(names[0])))
+
+    def weight(names: list[str]) -> float:
+        seo = [TITLE_SOURCE_WEIGHT[n] for n in names if n in _META_TITLES]
+        return sum(TITLE_SOURCE_WEIGHT[n] for n in names if n not in _META_TITLES) + max(seo, default=0.0)
+
+    best = max(votes.values(), key=lambda names: (weight(names), -order.index(names[0])))
     spellings: dict[str, float] = {}
     for name in best:
-        spellings[candidates[name]] = spellings.get(candidates[name], 0.0) + weight[name]
+        spellings[candidates[name]] = spellings.get(candidates[name], 0.0) + TITLE_SOURCE_WEIGHT[name]
     return max(spellings, key=spellings.__getitem__)  # ties: the most trusted source's spelling (first inserted)
 
 
