@@ -81,6 +81,19 @@ def test_readability_html_body_is_walked_into() -> None:
     ]
 
 
+def test_a_line_break_keeps_the_words_on_either_side_apart() -> None:
+    """"Section 1: Click Here<br>Pages 1-5 - About Us" is two lines, not "HerePages"; a comment shows nothing."""
+    for markup in ("<body><p>Section 1: <hi>Click Here</hi><lb/>Pages 1-5 - About Us<!-- note --></p>"
+                   "<list><item>Memory:<lb/>16GB</item></list></body>",
+                   "<body><p>Section 1: <b>Click Here</b><br>Pages 1-5 - About Us<!-- note --></p>"
+                   "<ul><li>Memory:<br>16GB</li></ul></body>"):  # fmt: skip
+        body = lxml.html.fromstring(markup) if "<br>" in markup else lxml.etree.fromstring(markup)
+        assert _pairs(body_blocks(body)) == [
+            ("paragraph", "Section 1: Click Here Pages 1-5 - About Us"),
+            ("list_item", "Memory: 16GB"),
+        ]
+
+
 def test_no_body_no_blocks() -> None:
     assert body_blocks(None) == []
 

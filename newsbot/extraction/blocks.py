@@ -24,7 +24,7 @@ _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
 def element_text(el: _Element) -> str:
     """An element's text as one normalized paragraph."""
-    return normal_paragraph("".join(el.itertext()))
+    return normal_paragraph("".join(_shown_texts(el, frozenset())))
 
 
 HEADINGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
@@ -33,13 +33,19 @@ _LISTS = frozenset({"list", "ul", "ol", "dl"})
 _ITEMS = ("item", "li", "dt", "dd")
 
 
-def _item_texts(el: _Element) -> Iterator[str]:
-    """An item's own text, its nested lists left out (their items are blocks of their own)."""
+# A line break (trafilatura's <lb/>, HTML's <br>) separates the words on either side of it.
+_LINE_BREAKS = frozenset({"lb", "br"})
+
+
+def _shown_texts(el: _Element, skip: frozenset[str]) -> Iterator[str]:
+    """The text of ``el`` in order, a line break as a space, the subtrees tagged ``skip`` left out."""
     if el.text:
         yield el.text
     for child in el:
-        if child.tag not in _LISTS:
-            yield from _item_texts(child)
+        if child.tag in _LINE_BREAKS:
+            yield " "
+        elif isinstance(child.tag, str) and child.tag not in skip:  # (a comment's text is not shown)
+            yield from _shown_texts(child, skip)
         if child.tail:
             yield child.tail
 
@@ -64,7 +70,7 @@ def _walk(el: _Element, blocks: list[Block]) -> None:
     readability fallback, plain HTML containers (div, p, h2, ul …), which are walked into."""
     tag = el.tag
     if tag in _LISTS:
-        items = (normal_paragraph("".join(_item_texts(item))) for item in el.iter(*_ITEMS))
+        items = (normal_paragraph("".join(_shown_texts(item, _LISTS))) for item in el.iter(*_ITEMS))  # nested lists: blocks of their own
         blocks.extend(Block("list_item", text) for text in items if text)
     elif tag == "table":
         if text := table_text(el):
