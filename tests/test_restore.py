@@ -102,6 +102,19 @@ def test_the_next_story_below_a_new_headline_is_no_continuation() -> None:
     assert _restored(unclassed, [P1]) == [("paragraph", P1)]
 
 
+def test_a_chunk_in_the_footer_is_a_widget_of_the_same_page_builder() -> None:
+    # page builders give every text widget one class: the footer's "Our office" block is no continuation
+    office = "Our office in the harbour district welcomes patients from the whole region, with evening hours on weekdays."
+    for footer in ("<footer>{}</footer>", "<div role='contentinfo'>{}</div>", "<aside>{}</aside>"):
+        page = (
+            f"<main><h1>Bridges</h1><div class='widget'><p>{P1}</p></div><div class='ad'></div>"
+            f"<div class='widget'><p>{P2}</p></div></main>" + footer.format(f"<div class='widget'><p>{office}</p></div>")
+        )
+        assert _restored(page, [P1]) == [("paragraph", P1), ("paragraph", P2)], footer
+    inside = f"<footer><div class='widget'><p>{P1}</p></div><div class='widget'><p>{office}</p></div></footer>"
+    assert _restored(inside, [P1]) == [("paragraph", P1), ("paragraph", office)]  # a story laid out in a footer
+
+
 # --- the sidebar tail -------------------------------------------------------------------------
 
 SIDEBAR = ["New pictures", "Share price", "From the forum", "Router deal: 59,99 €"]

@@ -194,10 +194,21 @@ def _same_kind(el: _Element, kind: set[str]) -> bool:
     return bool(classes & kind) and all(_is_modifier(t) for t in classes ^ kind)
 
 
+# Page regions outside the story: a chunk in one of them that the story's container is not in
+# is a widget that shares the page builder's classes (a footer's "Our office" text block).
+_REGION_TAGS = frozenset({"header", "footer", "nav", "aside"})
+_REGION_ROLES = frozenset({"banner", "contentinfo", "navigation", "complementary"})
+
+
+def _regions(el: _Element) -> set[_Element]:
+    return {a for a in el.iterancestors() if a.tag in _REGION_TAGS or a.get("role") in _REGION_ROLES}
+
+
 def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element], list[_Element]]:
     """Elements with ``container``'s tag and kind of class before it (after the <h1> above it, the
-    story's headline) and after it (up to the next <h1>, the next story)."""
+    story's headline) and after it (up to the next <h1>, the next story), in the page regions it is in."""
     inside = set(container.iter())
+    regions = _regions(container)
     kind = set((container.get("class") or "").split())
     before: list[_Element] = []
     after: list[_Element] = []
@@ -209,7 +220,7 @@ def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element]
             if passed:
                 break
             before = []
-        elif el not in inside and _same_kind(el, kind):
+        elif el not in inside and _same_kind(el, kind) and _regions(el) <= regions:
             (after if passed else before).append(el)
     wrappers = set(container.iterancestors())
     return [el for el in before if el not in wrappers], after
