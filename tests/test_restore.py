@@ -33,6 +33,24 @@ def test_headings_and_lists_between_extracted_paragraphs_come_back_in_order() ->
     ]
 
 
+def test_an_item_with_a_sub_list_matches_its_own_block_and_comes_back_once() -> None:
+    # the main text has the item and its sub-items as blocks of their own: no merged copy of all three
+    page = (
+        f"<div><p>{P1}</p><ul><li>Try drinks high in potassium.<ul><li>Prune or orange juice.</li>"
+        f"<li>Low-fat kefir.</li></ul></li><li>Have a banana.</li></ul><h3>Less sugar</h3><p>{P2}</p></div>"
+    )
+    extracted = [P1, "Try drinks high in potassium.", "Prune or orange juice.", "Low-fat kefir.", "Have a banana.", P2]
+    assert _restored(page, extracted) == [
+        ("paragraph", P1),
+        ("paragraph", "Try drinks high in potassium."),
+        ("paragraph", "Prune or orange juice."),
+        ("paragraph", "Low-fat kefir."),
+        ("paragraph", "Have a banana."),
+        ("heading", "Less sugar"),
+        ("paragraph", P2),
+    ]
+
+
 def test_a_gap_holding_other_text_or_links_stays_out() -> None:
     teaser_box = "<div><h3>More news</h3><ul><li><a href='/a'>Storm closes the northern mountain pass</a></li></ul></div>"
     caption = "<h4>Budget day</h4><p>Photo of the council chamber.</p>"

@@ -50,6 +50,11 @@ def _shown_texts(el: _Element, skip: frozenset[str]) -> Iterator[str]:
             yield child.tail
 
 
+def item_text(item: _Element) -> str:
+    """A list item's own text as one normalized paragraph: its nested lists are items of their own."""
+    return normal_paragraph("".join(_shown_texts(item, _LISTS)))
+
+
 def table_text(table: _Element) -> str:
     """Rows on their own lines, cells separated by " | "."""
     rows = []
@@ -70,7 +75,7 @@ def _walk(el: _Element, blocks: list[Block]) -> None:
     readability fallback, plain HTML containers (div, p, h2, ul …), which are walked into."""
     tag = el.tag
     if tag in _LISTS:
-        items = (normal_paragraph("".join(_shown_texts(item, _LISTS))) for item in el.iter(*_ITEMS))  # nested lists: blocks of their own
+        items = (item_text(item) for item in el.iter(*_ITEMS))
         blocks.extend(Block("list_item", text) for text in items if text)
     elif tag == "table":
         if text := table_text(el):

@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from lxml.etree import _Element
 
-from .blocks import HEADINGS, element_text, table_text, text_kind
+from .blocks import HEADINGS, element_text, item_text, table_text, text_kind
 from .clean import Removal, fold, link_share
 from .record import Block
 from .structure import STORY_PARAGRAPH_CHARS
@@ -36,14 +36,14 @@ _LABEL_ENDS = (":", "：", "...", "…")
 
 def _units(body: _Element) -> list[tuple[_Element, str]]:
     """The page's top-level text units in reading order (a <p> inside a quote or list item
-    belongs to it), with their text."""
+    belongs to it), with their text: a list item's own, as its block has it (without its nested list)."""
     units: list[tuple[_Element, str]] = []
     inside: set[_Element] = set()  # units nested in the last top-level one
     for el in body.iter(*_UNIT_TAGS):
         if el in inside:
             continue
         inside = set(el.iterdescendants(*_UNIT_TAGS))
-        if text := table_text(el) if el.tag == "table" else element_text(el):
+        if text := table_text(el) if el.tag == "table" else item_text(el) if el.tag == "li" else element_text(el):
             units.append((el, text))
     return units
 
