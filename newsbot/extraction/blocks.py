@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
+from urllib.parse import urljoin
 
 from lxml.etree import _Element
 
-from ..urls import brand_label
+from ..urls import brand_label, site_of
 from .clean import MIN_HEADLINE_CHARS, Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
@@ -328,17 +329,23 @@ LINK_BLOCK_SHARE = 0.8
 class LinkTexts:
     """The texts of a page's links, to tell headline and teaser blocks from story text."""
 
-    def __init__(self, tree: _Element) -> None:
+    def __init__(self, tree: _Element, url: str | None = None) -> None:
+        """``url``: the page's, so that links to other sites (sources, shops) are not taken for teasers."""
         body = tree.find("body")
         self._by_head: dict[str, list[str]] = {}
         self._longest = 0
+        brand = brand_label(site_of(url))
         for a in body.iter("a") if body is not None else ():
-            if (a.get("href") or "").lstrip().startswith("#"):
+            href = (a.get("href") or "").strip()
+            if href.startswith("#"):
                 continue  # a table of contents: the page's own headings, not teasers of other stories
             text = fold(text_of(a))
-            if len(text) >= MIN_HEADLINE_CHARS:
-                self._by_head.setdefault(text[:MIN_HEADLINE_CHARS], []).append(text)
-                self._longest = max(self._longest, len(text))
+            if len(text) < MIN_HEADLINE_CHARS:
+                continue
+            if brand and href.startswith(("http", "//")) and brand_label(site_of(urljoin(url or "", href))) not in (brand, None):
+                continue  # a link to another site: a source or a product, not a teaser of this site's stories
+            self._by_head.setdefault(text[:MIN_HEADLINE_CHARS], []).append(text)
+            self._longest = max(self._longest, len(text))
 
     def headline_prefix(self, text: str) -> int:
         """Length of the longest link text the (folded) text starts with; 0 if none."""

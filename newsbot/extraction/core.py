@@ -179,7 +179,7 @@ def _story(
         split_double_breaks(body_el)
         divs_to_paragraphs(body_el)  # (decides on the page's own paragraph markup, so before …)
         wrap_loose_text(body_el)  # (… the loose runs it turns into paragraphs)
-    links = LinkTexts(cleaned)
+    links = LinkTexts(cleaned, url)
     teasers = None if listing else links
 
     def engine(fast: bool) -> list[Block]:
