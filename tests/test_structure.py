@@ -87,6 +87,15 @@ def test_text_divs_become_paragraphs_on_a_page_without_p() -> None:
     assert (tag("nav"), tag("outer"), tag("x")) == ("div", "div", "div")  # links only, a container, a one-letter label
 
 
+def test_a_table_cells_text_div_stays_a_cell() -> None:
+    # a schedule laid out as a table, each cell's text in a div: paragraphs in cells break the table apart
+    body = _body("<table><tr><th><div id='h'>Matchup</div></th></tr><tr><td><div id='c'>Seattle v New England</div></td></tr></table>"
+                 f"<div id='p'>{LONG}</div>")  # fmt: skip
+    divs_to_paragraphs(body)
+    tag = lambda id_: body.get_element_by_id(id_).tag
+    assert (tag("h"), tag("c"), tag("p")) == ("div", "div", "p")
+
+
 def test_text_divs_stay_divs_on_a_page_with_paragraphs() -> None:
     body = _body(f"<p>{LONG}</p><p>{LONG}</p><p>{LONG}</p><div id='c'>Photo caption text</div>")
     divs_to_paragraphs(body)

@@ -84,8 +84,13 @@ def divs_to_paragraphs(body: HtmlElement) -> None:
     if has_paragraph_markup(body):
         return
     for el in body.iter("div"):
-        if _inline_only(el) and _own_text_chars(el) >= MIN_DIV_PARAGRAPH_CHARS:
+        if _inline_only(el) and _own_text_chars(el) >= MIN_DIV_PARAGRAPH_CHARS and not _in_cell(el):
             el.tag = "p"
+
+
+def _in_cell(el: HtmlElement) -> bool:
+    """Inside a table cell: the cell's content, not a paragraph (a schedule's "Seattle v New England")."""
+    return next(el.iterancestors("td", "th"), None) is not None
 
 
 def _inline_only(el: HtmlElement) -> bool:
