@@ -192,7 +192,9 @@ def test_marker_box_of_teaser_cards_with_blurbs_goes() -> None:
 def test_a_marker_heading_a_listing_pages_whole_list_is_the_page_not_a_box() -> None:
     # "Latest news" over a section page's cards: removing them would leave the page empty
     headlines = ["Storm closes the northern mountain pass", "New school opens in the old town hall",
-                 "Council approves the bridge budget", "Harbour reopens after the winter storms"]  # fmt: skip
+                 "Council approves the bridge budget", "Harbour reopens after the winter storms",
+                 "Ferry timetable changes on Monday", "Library extends its opening hours",
+                 "Farmers market moves to the quay", "Tram line closed for summer works"]  # fmt: skip
     cards = "".join(_card(f"/{i}", h) for i, h in enumerate(headlines))
     tree = _page(f"<nav><a href='/'>Home</a></nav><main><h2>Latest news</h2>{cards}</main>")
     assert clean_tree(tree) == []

@@ -467,10 +467,13 @@ _STORY_IN_FIGURES = ("table", "blockquote", "ul", "ol", "pre")
 # A box (with the elements that follow it) holding more than this share of the page's text, with
 # no story paragraph left outside it, is the page's content: a listing under "Latest news".
 MAX_BOX_PAGE_SHARE = 0.5
+# (Smaller boxes are not weighed against the page: reading its whole text costs more than they can hold.)
+MIN_BOX_PAGE_CHECK_CHARS = 1000
 
 
-def _is_the_page(body: HtmlElement, parts: list[HtmlElement], page_chars: int) -> bool:
-    if sum(len(text_of(x)) for x in parts) <= MAX_BOX_PAGE_SHARE * page_chars:
+def _is_the_page(body: HtmlElement, parts: list[HtmlElement]) -> bool:
+    chars = sum(len(text_of(x)) for x in parts)
+    if chars <= MIN_BOX_PAGE_CHECK_CHARS or chars <= MAX_BOX_PAGE_SHARE * len(text_of(body)):
         return False
     inside = {el for part in parts for el in part.iter()}
     return not any(len(text_of(p)) >= STORY_BLOCK_CHARS for p in body.iter("p") if p not in inside)
@@ -508,7 +511,6 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
             if rule.hit(text):
                 hits.append((rule, el))
                 break
-    page_chars = len(text_of(body)) if hits else 0
     for rule, el in hits:
         if not _attached(el, body):
             continue  # already gone with an earlier box
@@ -516,7 +518,7 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
         if box is None or box is body:
             continue
         followers = rule.followers(box)
-        if _is_the_page(body, [box, *followers], page_chars):
+        if _is_the_page(body, [box, *followers]):
             continue  # "Latest news" heading a listing page's whole list: the page, not a box beside it
         _drop(box, rule.name, removed)
         for follower in followers:
