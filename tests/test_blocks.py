@@ -182,18 +182,20 @@ def test_headings_a_table_of_contents_links_to_stay() -> None:
 
 def test_items_linking_to_other_sites_are_sources_not_teasers() -> None:
     """A changelog's linked entries (to the code host) stay; a link to the site's own story, on any of
-    its hosts, is a teaser."""
+    its hosts, is a teaser, and so is a shop link marked nofollow or sponsored."""
     tree = lxml.html.document_fromstring(
         "<html><body><ul><li><a href='https://github.com/org/repo/pull/1'>Fix volatile loads and stores in the jit</a></li>"
         "<li><a href='https://news.example.com/storm'>Storm closes the northern mountain pass</a></li>"
-        "<li><a href='/quay'>Council votes on the new quay tonight</a></li></ul></body></html>"
+        "<li><a href='/quay'>Council votes on the new quay tonight</a></li>"
+        "<li><a href='https://www.shopmart.co.uk/airers' rel='nofollow noopener'>Heated clothes airers at Shopmart</a></li></ul></body></html>"
     )
     blocks = [Block("list_item", "Fix volatile loads and stores in the jit"), Block("paragraph", P1),
               Block("list_item", "Storm closes the northern mountain pass"),
-              Block("list_item", "Council votes on the new quay tonight")]  # fmt: skip
+              Block("list_item", "Council votes on the new quay tonight"),
+              Block("list_item", "Heated clothes airers at Shopmart")]  # fmt: skip
     kept, removed = drop_noise(blocks, None, set(), LinkTexts(tree, "https://www.example.com/news/jit-report"))
     assert [b.text for b in kept] == ["Fix volatile loads and stores in the jit", P1]
-    assert [r.rule for r in removed] == ["link_block", "link_block"]
+    assert [r.rule for r in removed] == ["link_block", "link_block", "link_block"]  # a nofollow (affiliate) link too
 
 
 LISTICLE_LINKS = lxml.html.document_fromstring(

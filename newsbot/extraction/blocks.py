@@ -326,11 +326,16 @@ def is_dateline(text: str) -> bool:
 LINK_BLOCK_SHARE = 0.8
 
 
+# Links marked as paid or unvouched-for (affiliate shops, deals) stay link texts wherever they point.
+_PAID_REL = frozenset({"nofollow", "sponsored"})
+
+
 class LinkTexts:
     """The texts of a page's links, to tell headline and teaser blocks from story text."""
 
     def __init__(self, tree: _Element, url: str | None = None) -> None:
-        """``url``: the page's, so that links to other sites (sources, shops) are not taken for teasers."""
+        """``url``: the page's, so that plain links to other sites (a changelog's, a citation's) are not
+        taken for teasers."""
         body = tree.find("body")
         self._by_head: dict[str, list[str]] = {}
         self._longest = 0
@@ -342,8 +347,13 @@ class LinkTexts:
             text = fold(text_of(a))
             if len(text) < MIN_HEADLINE_CHARS:
                 continue
-            if brand and href.startswith(("http", "//")) and brand_label(site_of(urljoin(url or "", href))) not in (brand, None):
-                continue  # a link to another site: a source or a product, not a teaser of this site's stories
+            if (
+                brand
+                and href.startswith(("http", "//"))
+                and not _PAID_REL.intersection((a.get("rel") or "").lower().split())
+                and brand_label(site_of(urljoin(url or "", href))) not in (brand, None)
+            ):
+                continue  # a link to another site: a source, not a teaser of this site's stories
             self._by_head.setdefault(text[:MIN_HEADLINE_CHARS], []).append(text)
             self._longest = max(self._longest, len(text))
 
