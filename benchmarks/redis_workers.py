@@ -1,10 +1,12 @@
 """Scale-out speed: pages/s of one and of two crawl workers sharing a redis-server, on a loopback site.
 
-Run: python benchmarks/redis_workers.py [--copies 10] [--rounds 2] [--appendfsync always|everysec]
+Run: python benchmarks/redis_workers.py [--copies 10] [--rounds 2] [--appendfsync always|everysec] [--extract-workers 0]
 
 The site is the fixture site with ``--copies`` copies of each article under other paths, listed
 in one sitemap (24 x 10 = 240 article pages by default), served on 127.0.0.1 with no politeness
-delay, so the crawl is bound by newsbot's own work (extraction runs in each worker's one thread).
+delay, so the crawl is bound by newsbot's own work. Each worker extracts in its one thread
+(``--extract-workers 0``, the default here): a worker is one core, the unit scale-out adds; with
+the crawl's own default (a pool of one process a core) one worker already fills this machine.
 Each run is ``newsbot crawl SITEMAP`` subprocesses against a fresh redis-server and fresh state;
 pages/s is all workers' fetched pages over the crawl time (first spider open to last close,
 from the run summaries) and over the wall time from the first start to the last exit
@@ -55,12 +57,13 @@ def build_site(folder: Path, copies: int) -> int:
     return len(urls)
 
 
-def crawl(base_url: str, root: Path, workers: int, redis_url: str | None) -> tuple[int, float, float]:
+def crawl(base_url: str, root: Path, workers: int, redis_url: str | None, extract_workers: int) -> tuple[int, float, float]:
     """(pages fetched by all workers, wall seconds, crawl seconds: first spider open to last close)."""
     procs = []
     began = time.monotonic()
     for n in range(workers):
-        settings = {**SETTINGS, **({"REDIS_URL": redis_url, "NEWSBOT_WORKER": f"w{n}"} if redis_url else {})}
+        settings = {**SETTINGS, "NEWSBOT_EXTRACT_WORKERS": extract_workers}
+        settings |= {"REDIS_URL": redis_url, "NEWSBOT_WORKER": f"w{n}"} if redis_url else {}
         command = [str(NEWSBOT), "crawl", f"{base_url}/big-sitemap.xml", "--output", str(root / f"out{n}"),
                    "--state", str(root / f"state{n}"), *(a for k, v in settings.items() for a in ("-s", f"{k}={v}"))]  # fmt: skip
         procs.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
@@ -82,6 +85,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--appendfsync", default="always", choices=["always", "everysec"],
                         help="Redis's append-only file fsync: always (every write, as the tests run it) or everysec")
+    parser.add_argument("--extract-workers", type=int, default=0,
+                        help="each crawl worker's NEWSBOT_EXTRACT_WORKERS (default 0: one core a worker, the scale-out"
+                             " unit; the crawl's own default, the number of cores, lets one worker fill this machine)")
     args = parser.parse_args()
     redis_server = shutil.which("redis-server")
     if redis_server is None:
@@ -97,7 +103,7 @@ def main() -> None:
                                                ("redis, 2 workers", 2, True)):  # fmt: skip
                     root = Path(tmp) / f"run{round_}-{label.replace(' ', '').replace(',', '-')}"
                     with RedisServer(redis_server, root / "redis", args.appendfsync) as redis:
-                        pages, wall, span = crawl(server.base_url, root, workers, redis.url if shared else None)
+                        pages, wall, span = crawl(server.base_url, root, workers, redis.url if shared else None, args.extract_workers)
                     rates[label], walls[label] = pages / span, pages / wall
                     print(
                         f"round {round_ + 1}  {label:<18} {pages:4d} pages: crawl {span:5.1f} s = {rates[label]:5.1f}"
