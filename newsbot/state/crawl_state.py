@@ -108,18 +108,28 @@ class CrawlState:
             return
         assert self.crawler.spider is not None
         self.sites = crawl_sites(self.crawler.spider)
-        for name in self.sites:  # a crawl of several sites holds all their locks, or refuses
+        refused = self._lock_sites()
+        if refused is not None:
+            self.refused = refused
+            self.close()
+            logger.error("Refusing to crawl: %s", refused)
+            raise CloseSpider(LOCKED) from refused
+        self.store = self._open_store()
+        self._settle_pending()
+
+    def _lock_sites(self) -> SiteLocked | None:
+        """Take every site's lock (a crawl of several sites holds all of them, or refuses); the refusal, if any."""
+        for name in self.sites:
             lock = SiteLock(self.state_dir, name)
             try:
                 lock.acquire(holder=f"run {self.run_id}")
             except SiteLocked as err:
-                self.refused = err
-                self.close()
-                logger.error("Refusing to crawl: %s", err)
-                raise CloseSpider(LOCKED) from err
+                return err
             self.locks[name] = lock
-        self.store = StateStore(self.state_dir)
-        self._settle_pending()
+        return None
+
+    def _open_store(self) -> StateStore:
+        return StateStore(self.state_dir)
 
     def _settle_pending(self) -> None:
         """Reconcile the batches killed crawls left pending: this site's, and any other site not crawling now.

@@ -28,13 +28,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import CloseSpider
 from twisted.internet import task
 
 from ..paths import new_run_id
-from .crawl_state import LOCKED, CrawlState, crawl_sites
+from .crawl_state import CrawlState, crawl_sites
 from .lock import SiteLocked
-from .store import Validators
+from .store import StateStore, Validators
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -127,22 +126,17 @@ class RedisCrawlState(CrawlState):
         return run_id
 
     def open(self) -> None:
-        """Take the sites' leases, settle dead workers' batches; idempotent."""
-        if self.refused is not None:
-            raise CloseSpider(LOCKED)
-        if self.store is not None:
-            return
-        assert self.crawler.spider is not None
-        self.sites = crawl_sites(self.crawler.spider)
-        refused = self._take_leases()
-        if refused is not None:
-            self.refused = refused
-            self.close()
-            logger.error("Refusing to crawl: %s", refused)
-            raise CloseSpider(LOCKED)
-        self.store = self.shared  # type: ignore[assignment]  # the same calls as StateStore
-        self._settle_pending()
-        self.heartbeat.start(LEASE_TTL / 3, now=False)
+        """Take the sites' leases, settle dead workers' batches, then keep the leases alive; idempotent."""
+        starting = self.store is None
+        super().open()
+        if starting:
+            self.heartbeat.start(LEASE_TTL / 3, now=False)
+
+    def _lock_sites(self) -> SiteLocked | None:
+        return self._take_leases()
+
+    def _open_store(self) -> StateStore:
+        return self.shared
 
     def _lease_keys(self) -> list[str]:
         return [f"{self.prefix}:lock:{site}" for site in self.sites]
