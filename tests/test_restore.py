@@ -86,6 +86,19 @@ def test_a_story_split_into_chunks_continues_in_later_chunks_of_the_same_kind() 
     ]
 
 
+def test_a_chunk_ending_in_a_list_or_quote_still_continues_in_the_next_chunk() -> None:
+    # a forum thread: one container per post; the first post ends in a list, so its last block's
+    # parent is the unclassed <ul>, and the post container around it is what the next posts look like
+    page = (
+        f"<h1>Bridges</h1><div class='post'><p>{P1}</p><ul><li>Main bridge first</li></ul></div>"
+        f"<div class='post'><p>{P2}</p><blockquote><p>{P1}</p></blockquote></div>"
+        f"<div class='post'><p>{P3}</p></div>"
+    )
+    restored = _restored(page, [P1, "Main bridge first"])
+    # (the second post's quote of the first is text the story already holds: it comes back once)
+    assert restored == [("paragraph", P1), ("paragraph", "Main bridge first"), ("paragraph", P2), ("paragraph", P3)]
+
+
 def test_earlier_chunks_below_the_headline_come_back_before_the_extracted_one() -> None:
     lead = "Short standfirst above the story."
     page = (

@@ -25,6 +25,8 @@ from .structure import STORY_PARAGRAPH_CHARS
 
 # Text units of a page, in reading order, for matching extracted blocks back to the page.
 _UNIT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "table", "pre")
+# Unclassed wrappers of a unit inside a chunk: the chunk is the classed element around them.
+_UNIT_WRAPPERS = frozenset({"ul", "ol", "dl", "blockquote"})
 _RESTORABLE = frozenset({"h2", "h3", "h4", "h5", "h6", "li"})
 # A heading or list item with at least this share of its text in links is navigation.
 MAX_RESTORED_LINK_SHARE = 0.5
@@ -259,6 +261,8 @@ def _chunk_blocks(chunks: list[_Element], known: set[str]) -> tuple[list[Block],
 def _chunk_container(el: _Element, body: _Element) -> _Element | None:
     """The classed container a story block sits in: what the story's other chunks look like."""
     container = el.getparent()
+    while container is not None and container.tag in _UNIT_WRAPPERS and not container.get("class"):
+        container = container.getparent()  # (a list item's or a quote's paragraph: the list is no chunk)
     return None if container is None or container is body or not container.get("class") else container
 
 
