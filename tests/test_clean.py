@@ -132,6 +132,16 @@ def test_picture_and_video_figures_go_but_figures_holding_story_content_stay() -
     assert "Budget by year" in text  # a story table's caption stays with it
 
 
+def test_a_removed_picture_leaves_an_empty_figure_in_its_place() -> None:
+    # trafilatura tells a fallback that took page furniture by a <figure> in its output: the
+    # caption goes, the figure's place stays
+    tree = _page("<div><p>The council approved the budget.</p><figure><img src='a.jpg'><figcaption>The chamber.</figcaption></figure></div>")
+    clean_tree(tree)
+    box = tree.find("body/div")
+    assert [child.tag for child in box] == ["p", "figure"]
+    assert len(box[1]) == 0 and not text_of(box[1])
+
+
 def test_a_forum_threads_replies_stay_content() -> None:
     """trafilatura keeps a thread's replies (it prunes comment boxes elsewhere) when the page's JSON-LD
     says DiscussionForumPosting: cleaning keeps JSON-LD where trafilatura looks for it."""

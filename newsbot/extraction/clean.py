@@ -496,6 +496,10 @@ def clean_tree(tree: HtmlElement) -> list[Removal]:
     removed: list[Removal] = []
     for figure in [f for f in body.iter("figure") if next(f.iter(*_STORY_IN_FIGURES), None) is None]:
         if _attached(figure, body) and text_of(figure):
+            # an empty <figure> keeps the picture's place: trafilatura reads a figure left in its
+            # fallback's output as page furniture taken with the story and tries its second
+            # fallback (justext), which finds the story where readability took the wrong box
+            figure.addprevious(figure.makeelement("figure"))
             _drop(figure, "figure", removed)
     # a caption outside any <figure> (a video player's) describes a picture all the same
     for caption in [c for c in body.iter("figcaption") if next(c.iterancestors("figure"), None) is None]:
