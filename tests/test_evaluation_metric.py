@@ -115,6 +115,14 @@ def test_title_match_after_nfc_and_white_space():
     assert not title_matches(None, "Café au lait")
 
 
+def test_title_match_reads_typographic_quotes_and_ellipsis_as_typed():
+    # WCXB's gold is typed: "Here's" and "guide to..." where the page shows "Here’s" and "guide to…"
+    assert title_matches("Here’s how to keep “smart” habits", "Here's how to keep \"smart\" habits")
+    assert title_matches("A guide to… low light plants", "A guide to... low light plants")
+    assert not title_matches("Here’s how", "Here is how")
+    assert not title_matches("A guide to… plants", "A guide to plants")
+
+
 def test_lead_once():
     body = "The lead.\n\nSecond paragraph."
     assert lead_once("The lead.", body, "The  lead.")

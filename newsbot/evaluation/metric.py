@@ -170,9 +170,14 @@ def unmatched_text(text: str, other: str, limit: int = 3, width: int = 100) -> l
     return snippets
 
 
+# Typographic marks as a keyboard types them: an annotator's "Here's" is the page's "Here’s".
+_TYPED = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "…": "..."})
+
+
 def title_matches(predicted: str | None, gold: str) -> bool:
-    """Exact match after NFC and white-space collapse: a title is either right or wrong, partial credit misleads."""
-    return normal_paragraph(predicted or "") == normal_paragraph(gold)
+    """Exact match after NFC, white-space collapse and typographic quotes and ellipsis read as typed:
+    a title is either right or wrong, partial credit misleads."""
+    return normal_paragraph(predicted or "").translate(_TYPED) == normal_paragraph(gold).translate(_TYPED)
 
 
 def lead_once(lead: str | None, body: str, gold_lead: str | None) -> bool:
