@@ -122,6 +122,20 @@ def test_a_blog_post_marked_og_article_shows_its_headline_in_the_h1() -> None:
     assert read_metadata(page).title == "Council votes the bridge money at last"
 
 
+def test_a_blog_engines_headline_copying_the_seo_title_is_no_declared_headline() -> None:
+    # SEO plugins fill a BlogPosting's headline from the SEO title: a copy, so the post's <h1> stays the
+    # headline; a news CMS's NewsArticle headline is declared, and sides with the og:title it equals
+    seo = "Bridge budget: what the council decided"
+    head = f"<meta property='og:title' content='{seo}'><title>{seo} | Example Blog</title>"
+    body = "<h1>Council votes the bridge money at last</h1>"
+    blog = _page(head=head + _ld({"@type": "BlogPosting", "headline": seo}), body=body)
+    assert read_metadata(blog).title == "Council votes the bridge money at last"
+    news = _page(head=head + _ld({"@type": "NewsArticle", "headline": seo}), body=body)
+    assert read_metadata(news).title == seo
+    own = _page(head=head + _ld({"@type": "BlogPosting", "headline": "Bridge money approved"}), body=body)
+    assert read_metadata(own).title == seo  # a headline of its own is declared: the tie goes to og:title
+
+
 def test_title_tie_goes_to_the_shown_headline_unless_a_headline_is_declared() -> None:
     page = _page(body="<h1>Council votes the bridge money at last</h1>")
     sources = {"og": "Bridge budget: what the council decided"}

@@ -268,6 +268,19 @@ def _ld_list(value: Any) -> list[str]:
     return [t for t in (_ld_text(v) for v in items) if t]
 
 
+def _declared_headline(ld: dict[str, Any], og_title: str | None) -> Any:
+    """The JSON-LD headline, unless a blog engine copied the SEO title into it.
+
+    SEO plugins fill a BlogPosting's headline with the og:title: one more copy of the SEO
+    field, which then outvoted the <h1> the post shows. A news CMS's NewsArticle headline
+    is the newsroom's own, whatever it equals."""
+    headline = ld.get("headline")
+    if isinstance(headline, str) and og_title and "blogposting" in jsonld_types(ld):
+        if _clean(html.unescape(headline)) == _clean(html.unescape(og_title)):
+            return None
+    return headline
+
+
 def read_metadata(page: ParsedPage) -> Metadata:
     """Everything but the body: structured data first, visible-text searches as fallback."""
     ld = page.jsonld_article or {}
@@ -278,7 +291,7 @@ def read_metadata(page: ParsedPage) -> Metadata:
         page,
         {
             "og": page.first_meta("og:title"),
-            "jsonld": ld.get("headline"),
+            "jsonld": _declared_headline(ld, page.first_meta("og:title")),
             "twitter": page.first_meta("twitter:title"),
             "title": title_el.text_content() if title_el is not None else None,
         },
