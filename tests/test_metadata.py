@@ -122,6 +122,14 @@ def test_a_blog_post_marked_og_article_shows_its_headline_in_the_h1() -> None:
     assert read_metadata(page).title == "Council votes the bridge money at last"
 
 
+def test_a_date_shown_inside_the_h1_is_no_part_of_the_headline() -> None:
+    # blog themes put the post's <time> inside its permalinked <h1>
+    h1 = "<h1><a href='/p'><time datetime='2025-12-18'>Dec <span>18</span> 2025</time> Preparing a transition</a></h1>"
+    page = _page(head="<meta property='og:title' content='Preparing a transition'>", body=h1)
+    assert title_candidates(page, {"og": "Preparing a transition"}, None)["h1"] == "Preparing a transition"
+    assert read_metadata(page).title == "Preparing a transition"
+
+
 def test_a_blog_engines_headline_copying_the_seo_title_is_no_declared_headline() -> None:
     # SEO plugins fill a BlogPosting's headline from the SEO title: a copy, so the post's <h1> stays the
     # headline; a news CMS's NewsArticle headline is declared, and sides with the og:title it equals

@@ -439,13 +439,14 @@ def _affix_rest(text: str, affix: str) -> str | None:
 
 
 def _shown_text(element: HtmlElement) -> str | None:
-    """An element's text as a reader sees it: a line break is a space, and soft hyphens and a permalink
-    anchor ("¶", "#") are no text. Works on a copy: metadata reads the tree before cleaning, and leaves it whole."""
+    """An element's text as a reader sees it: a line break is a space, and soft hyphens, a permalink
+    anchor ("¶", "#") and a post's date (a blog theme's <time> inside the <h1>) are no headline text.
+    Works on a copy: metadata reads the tree before cleaning, and leaves it whole."""
     element = copy.deepcopy(element)
-    for node in list(element.iter("a", "br")):
+    for node in list(element.iter("a", "br", "time")):
         if node.tag == "br":
             node.tail = " " + (node.tail or "")
-        if node.tag == "br" or not _TOKEN.search(node.text_content()):
+        if node.tag != "a" or not _TOKEN.search(node.text_content()):
             node.drop_tree()  # keeps the tail
     return _clean(html.unescape(element.text_content()).replace("\xad", ""))  # soft hyphens are not shown
 
