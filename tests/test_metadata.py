@@ -122,6 +122,13 @@ def test_a_blog_post_marked_og_article_shows_its_headline_in_the_h1() -> None:
     assert read_metadata(page).title == "Council votes the bridge money at last"
 
 
+def test_an_all_capitals_h1_takes_the_spelling_the_other_sources_write() -> None:
+    page = _page(body="<h1>WEEKEND CODING AGENT</h1>")
+    assert choose_title(page, {"title": "Weekend Coding Agent | Labs"}, "Labs") == "Weekend Coding Agent"
+    # capitals that no other source spells otherwise stay as shown
+    assert choose_title(page, {"title": "Agents at the weekend | Labs"}, "Labs") == "WEEKEND CODING AGENT"
+
+
 def test_a_date_shown_inside_the_h1_is_no_part_of_the_headline() -> None:
     # blog themes put the post's <time> inside its permalinked <h1>
     h1 = "<h1><a href='/p'><time datetime='2025-12-18'>Dec <span>18</span> 2025</time> Preparing a transition</a></h1>"

@@ -493,6 +493,13 @@ def title_candidates(page: ParsedPage, sources: dict[str, Any], sitename: str | 
     return cleaned
 
 
+def _uncapitalized(candidates: dict[str, str]) -> dict[str, str]:
+    """An all-capitals title that another source spells in mixed case takes that spelling: the capitals
+    are the <h1>'s styling ("WEEKEND CODING AGENT"), and one headline in two spellings is one vote."""
+    written = {t.casefold(): t for t in candidates.values() if not t.isupper()}
+    return {name: written.get(t.casefold(), t) if t.isupper() else t for name, t in candidates.items()}
+
+
 def vote_title(candidates: dict[str, str]) -> str | None:
     """The headline the title sources agree on, each source weighted (TITLE_SOURCE_WEIGHT).
 
@@ -504,6 +511,7 @@ def vote_title(candidates: dict[str, str]) -> str | None:
     does not outvote the <h1> the page shows.
     """
     order = TITLE_SOURCE_ORDER if "jsonld" in candidates else SHOWN_TITLE_ORDER
+    candidates = _uncapitalized(candidates)
     votes: dict[str, list[str]] = {}
     for name in sorted(candidates, key=order.index):
         votes.setdefault(candidates[name].translate(_TYPOGRAPHIC_QUOTES), []).append(name)
