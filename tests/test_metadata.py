@@ -83,6 +83,9 @@ def test_h1_naming_the_site_is_no_title() -> None:
         ("Council approves budget - Example Times - 2024-05-12", "Example Times", None, "Council approves budget"),
         ("Interview: the mayor on the bridges", "Example Times", None, "Interview: the mayor on the bridges"),
         ("Bridges - the long wait", "Example Times", None, "Bridges - the long wait"),
+        # the site's name spelled out, its initials the host's name (fbfs.com)
+        ("Car maintenance checklist | Farm Bureau Financial Services", None, "fbfs", "Car maintenance checklist"),
+        ("Car maintenance checklist | Farm Bureau Fine Art", None, "fbfs", "Car maintenance checklist | Farm Bureau Fine Art"),
     ],
 )
 def test_strip_site_name(title: str, sitename: str | None, host: str | None, expected: str) -> None:

@@ -389,7 +389,8 @@ def _name_keys(names: Iterable[str | None]) -> set[str]:
 
 def _names_site(part: str, names: set[str]) -> bool:
     key = part.casefold().replace(" ", "")
-    return bool(key) and any(key == n or (len(n) >= 4 and (n in key or key in n)) for n in names)
+    initials = "".join(w[0] for w in _TOKEN.findall(part.casefold()) if w[0].isalpha())
+    return bool(key) and any(key == n or (len(n) >= 4 and (n in key or key in n)) or (len(initials) >= 3 and initials == n) for n in names)
 
 
 def strip_site_name(title: str, sitename: str | None, host_label: str | None = None, *others: str | None) -> str:
