@@ -132,6 +132,16 @@ def test_an_all_capitals_h1_takes_the_spelling_the_other_sources_write() -> None
     assert choose_title(page, {"title": "Agents at the weekend | Labs"}, "Labs") == "WEEKEND CODING AGENT"
 
 
+def test_styles_scripts_and_buttons_inside_the_h1_are_no_headline_text() -> None:
+    # CSS-in-JS writes <style> into the heading; docs put a "copy" button beside the name
+    h1 = (
+        "<h1><style>.css-1a8e5pi{cursor:pointer}</style><span>Crate tokio</span>"
+        "<script>track()</script> <button title='Copy item path to clipboard'>Copy item path</button></h1>"
+    )
+    page = _page(body=h1)
+    assert title_candidates(page, {"og": "tokio - Rust"}, None)["h1"] == "Crate tokio"
+
+
 def test_a_date_shown_inside_the_h1_is_no_part_of_the_headline() -> None:
     # blog themes put the post's <time> inside its permalinked <h1>
     h1 = "<h1><a href='/p'><time datetime='2025-12-18'>Dec <span>18</span> 2025</time> Preparing a transition</a></h1>"

@@ -441,10 +441,11 @@ def _affix_rest(text: str, affix: str) -> str | None:
 
 def _shown_text(element: HtmlElement) -> str | None:
     """An element's text as a reader sees it: a line break is a space, and soft hyphens, a permalink
-    anchor ("¶", "#") and a post's date (a blog theme's <time> inside the <h1>) are no headline text.
+    anchor ("¶", "#"), a post's date (a blog theme's <time> inside the <h1>), a control ("Copy item
+    path") and styles and scripts are no headline text.
     Works on a copy: metadata reads the tree before cleaning, and leaves it whole."""
     element = copy.deepcopy(element)
-    for node in list(element.iter("a", "br", "time")):
+    for node in list(element.iter("a", "br", "time", "button", "style", "script", "template")):
         if node.tag == "br":
             node.tail = " " + (node.tail or "")
         if node.tag != "a" or not _TOKEN.search(node.text_content()):
