@@ -461,6 +461,10 @@ def test_consent_prompts() -> None:
     # the consent word alone is no prompt: it needs an action word of its own
     assert not is_consent("The defendant entered the property without the owner's consent to install a camera.")
     assert is_consent("Manage consent: accept all or choose your settings")
+    # prose: "consent" said twice is no action word of its own, nor is "agree" inside "agreements"
+    assert not is_consent("37% did not sign the informed consent; 109 participants consented to the study.")
+    assert not is_consent("She thought those agreements sufficed. “That is not the same as getting consent,” he said.")
+    assert is_consent("By continuing you agreed to our use of cookies")
 
 
 # --- bylines: is_byline ----------------------------------------------------------------------------

@@ -160,7 +160,8 @@ def _consent_regexes() -> tuple[re.Pattern[str], re.Pattern[str], int]:
     data = load_patterns("consent")
 
     def words(key: str) -> re.Pattern[str]:
-        return _alternation(map(re.escape, data[key]))
+        # longest first: "utilizamos" matches whole, not as "utiliza" and a rest (see _word_ends)
+        return _alternation(map(re.escape, sorted(data[key], key=len, reverse=True)))
 
     return words("cookie_words"), words("action_words"), data["max_chars"]
 
@@ -204,9 +205,19 @@ def is_consent(text: str) -> bool:
     if len(text) > limit:
         return False
     low = text.lower()
-    cookies = {m.span() for m in cookie.finditer(low)}
-    # a consent word and an action word, not one word counted as both ("without her consent")
-    return any(c != a.span() for a in action.finditer(low) for c in cookies)
+    cookies = {m.group() for m in cookie.finditer(low)}
+    # a consent word and another action word, each a whole word: prose that says "consent" twice, or
+    # "agreements", is no banner ("did not sign the informed consent … 109 consented participants")
+    return any(cookies - {a.group()} for a in action.finditer(low) if _word_ends(low, a.end()))
+
+
+# An English action word ends here, or after an inflection ("agree", "agreed"; not "agreements").
+# Words of scripts without spaces (同意) end wherever they match.
+_INFLECTED_END = re.compile(r"(?:s|d|ed|ing)?(?![^\W\d_])")
+
+
+def _word_ends(text: str, end: int) -> bool:
+    return not text[end - 1].isascii() or _INFLECTED_END.match(text, end) is not None
 
 
 @lru_cache(maxsize=1)
