@@ -265,6 +265,9 @@ def test_story_sentences_with_years_are_no_datelines() -> None:
         ("Since 2020, 5 new ministers", False),
         ("3. Mai 2024", True),
         ("January 17, 2024", True),
+        ("3/12/24", True),
+        ("Relay service (TRS): 7-1-1", False),  # a phone number, no year
+        ("Chapter 1.2.3", False),
     ],
 )
 def test_datelines_are_a_time_or_a_full_date(text: str, expected: bool) -> None:
