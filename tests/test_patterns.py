@@ -596,6 +596,9 @@ def test_each_noise_class_covers_fifteen_languages(table: str, key: str) -> None
 NOTICE_LINES = [
     ("© 2024 Reuters", "copyright"),
     ("Copyright 2024 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.", "copyright"),
+    # a site footer's legal line with its links (206 characters)
+    ("© Valve Corporation. All rights reserved. All trademarks are property of their respective owners in the US and "
+     "other countries. Privacy Policy | Legal | Accessibility | Steam Subscriber Agreement | Refunds | Cookies", "copyright"),
     ("Все права защищены. Перепечатка без разрешения запрещена.", "copyright"),
     ("Барлық құқықтар қорғалған", "copyright"),
     ("Barcha huquqlar himoyalangan", "copyright"),
