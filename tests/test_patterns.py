@@ -599,6 +599,7 @@ NOTICE_LINES = [
     # a site footer's legal line with its links (206 characters)
     ("© Valve Corporation. All rights reserved. All trademarks are property of their respective owners in the US and "
      "other countries. Privacy Policy | Legal | Accessibility | Steam Subscriber Agreement | Refunds | Cookies", "copyright"),
+    ("VAT included in all prices where applicable. Privacy Policy | Legal | Accessibility | Refunds | Cookies", "copyright"),
     ("Все права защищены. Перепечатка без разрешения запрещена.", "copyright"),
     ("Барлық құқықтар қорғалған", "copyright"),
     ("Barcha huquqlar himoyalangan", "copyright"),
@@ -662,6 +663,7 @@ def test_notice_lines_in_many_languages(text: str, rule: str) -> None:
         "The council reserved all rights to appeal the ruling in a higher court.",
         "Eight garages and their hardware (New Britain, Conn. : Stanley Works, ©1919.)",  # a citation, not a notice
         "Video: 4K/30p, Full HD 120p for slow motion",  # a camera's specification
+        "The company changed its privacy policy and its terms of service on Monday.",
     ],
 )
 def test_story_sentences_with_the_words_are_no_notice(text: str) -> None:
