@@ -31,6 +31,15 @@ def test_data_table_stays() -> None:
     assert _tags(body) == ["table", "tr", "th", "th", "tr", "td", "td"]
 
 
+def test_data_table_with_indented_divs_in_its_cells_stays() -> None:
+    # a directory's rows: short labels in divs, indented by the template; the indentation is no text
+    pad = "\n" + " " * 40
+    cell = f"<td><a href='/t/1'>Anthills</a><div>{pad}<div>{pad}Intermediate{pad}</div>{pad}<div>{pad}Addicks, TX{pad}</div>{pad}</div></td>"
+    body = _body(f"<table><tr>{cell}<td>4.7 mi</td></tr><tr>{cell}<td>2.1 mi</td></tr></table>")
+    unwrap_layout_tables(body)
+    assert body[0].tag == "table"
+
+
 def test_one_cell_table_becomes_a_div() -> None:
     body = _body("<table><tr><td>Short note</td></tr></table>")
     unwrap_layout_tables(body)

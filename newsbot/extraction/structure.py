@@ -33,7 +33,7 @@ def _is_layout_table(table: HtmlElement) -> bool:
     if len([c for r in table.iter("tr") for c in r if c.tag in ("td", "th")]) <= 1:
         return True
     for el in table.iterdescendants(*_LAYOUT_MARKERS, "p", "div"):
-        if el.tag in _LAYOUT_MARKERS or len(el.text_content()) >= STORY_PARAGRAPH_CHARS:
+        if el.tag in _LAYOUT_MARKERS or len(" ".join(el.text_content().split())) >= STORY_PARAGRAPH_CHARS:
             return True
     return False
 
