@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from .clean import INLINE_TAGS, LOOSE_TEXT_HOSTS, loose_chars
+from .clean import INLINE_TAGS, LOOSE_TEXT_HOSTS, loose_chars, text_of
 
 _PARAGRAPH_HOSTS = ("div", "section", "article", "td", "span", "font")
 # Below this many characters of its own (non-link) text a div is a label, not a paragraph.
@@ -32,10 +32,10 @@ def _is_layout_table(table: HtmlElement) -> bool:
     """A table that holds page structure (headings, nested tables, paragraphs, one lone cell), not data."""
     if len([c for r in table.iter("tr") for c in r if c.tag in ("td", "th")]) <= 1:
         return True
-    for el in table.iterdescendants(*_LAYOUT_MARKERS, "p", "div"):
-        if el.tag in _LAYOUT_MARKERS or len(" ".join(el.text_content().split())) >= STORY_PARAGRAPH_CHARS:
-            return True
-    return False
+    return any(
+        el.tag in _LAYOUT_MARKERS or len(text_of(el)) >= STORY_PARAGRAPH_CHARS
+        for el in table.iterdescendants(*_LAYOUT_MARKERS, "p", "div")
+    )
 
 
 def _own_rows(table: HtmlElement) -> list[HtmlElement]:
