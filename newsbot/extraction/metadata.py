@@ -287,11 +287,12 @@ def read_metadata(page: ParsedPage) -> Metadata:
     meta = Metadata()
     meta.sitename = _clean(page.first_meta("og:site_name", "application-name")) or _ld_text(ld.get("publisher"))
     title_el = page.tree.find(".//title")
+    og_title = page.first_meta("og:title")
     candidates = title_candidates(
         page,
         {
-            "og": page.first_meta("og:title"),
-            "jsonld": _declared_headline(ld, page.first_meta("og:title")),
+            "og": og_title,
+            "jsonld": _declared_headline(ld, og_title),
             "twitter": page.first_meta("twitter:title"),
             "title": title_el.text_content() if title_el is not None else None,
         },
