@@ -7,10 +7,12 @@ import re
 import time
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from newsbot.extraction import Article, ExtractionError, extract
 from newsbot.extraction.decode import decode_html
+from newsbot.extraction.page import parse_html
 
 HOSTILE = Path(__file__).resolve().parent.parent / "fixtures" / "hostile"
 URL = "https://lakecourier.example/city/2025/04/terrace-fee"
@@ -107,3 +109,12 @@ def test_megabyte_attributes_cost_no_more_than_their_bytes() -> None:
     article = extract(html, URL)
     assert time.perf_counter() - start < 4.0  # 19 MB of attributes; class and id patterns scanned them whole
     assert article.title == TITLE
+
+
+def test_a_region_left_open_by_its_markup_does_not_swallow_the_story() -> None:
+    # libxml2 keeps everything after the pop-up's unclosed <div> inside its <aside>; the HTML5 parse does not
+    markup = (HOSTILE / "unclosed_popup.html").read_text("utf-8")
+    assert lxml.html.document_fromstring(markup).xpath("//article[ancestor::aside]")
+    tree = parse_html(markup)
+    assert tree.xpath("//article") and not tree.xpath("//article[ancestor::aside or ancestor::header]")
+

@@ -14,6 +14,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
+from selectolax.lexbor import LexborHTMLParser
 
 from .decode import drop_controls, looks_binary
 
@@ -50,12 +51,46 @@ def parse_html(text: str) -> HtmlElement:
     """
     if looks_binary(text):
         raise ExtractionError("binary data, not an HTML document")
+    markup = _markup(text)
     try:
-        tree = lxml.html.document_fromstring(_markup(text))
+        tree = lxml.html.document_fromstring(markup)
     except (etree.ParserError, ValueError) as err:
         raise ExtractionError(f"not an HTML document: {err}") from err
+    if _swallowed(tree) >= SWALLOWED_SHARE and (repaired := _html5_repair(markup)) is not None:
+        tree = repaired
     _cut_long_attributes(tree)
     return tree
+
+
+# Page regions that are never the story. When one of them holds this share of the body's
+# text, an end tag was most likely lost: libxml2 ignores ``</aside>`` while an element
+# opened inside it is still open, and the rest of the page ends up inside the aside (or
+# the header, nav or footer), where every extractor drops it. An HTML5 parser closes the
+# open elements there, as browsers do.
+_REGIONS = ("aside", "header", "nav", "footer")
+SWALLOWED_SHARE = 0.8
+# The HTML5 parse replaces libxml2's only when it leaves at most this share in one region.
+REPAIRED_SHARE = 0.5
+
+
+def _swallowed(tree: HtmlElement) -> float:
+    """The largest share of the body's text inside one aside, header, nav or footer
+    (the outermost holds the most, so no ancestor walk is needed)."""
+    body = tree.find("body")
+    total = len(body.text_content()) if body is not None else 0
+    if not total:
+        return 0.0
+    return max((len(region.text_content()) for region in body.iter(_REGIONS)), default=0) / total
+
+
+def _html5_repair(markup: str) -> HtmlElement | None:
+    """The page parsed the HTML5 way (lexbor), serialized with every element closed and read
+    by lxml again; None unless that takes the text out of the region that held it."""
+    try:
+        repaired = lxml.html.document_fromstring(LexborHTMLParser(markup).html or "")
+    except (etree.ParserError, ValueError):
+        return None
+    return repaired if _swallowed(repaired) <= REPAIRED_SHARE else None
 
 
 # No class, id, link or meta content a rule reads is longer; inline images (data: URLs)
