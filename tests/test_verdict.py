@@ -68,6 +68,11 @@ def _story(chars: int) -> list[Block]:
         ("https://example.com/about-us", False),
         ("https://example.com/", False),
         ("https://example.com/news?id=1234567", False),  # the query is no part of the path
+        # a slug under a folder that names another kind of page is that page's name ...
+        ("https://shop.example/collection/shoes-and-socks", False),
+        ("https://jobs.example/categories/remote-full-stack-programming-jobs", False),
+        # ... a date or an id still makes a story
+        ("https://news.example/topics/2024/05/12/council-approves-budget", True),
         (None, False),
     ],
 )
@@ -136,6 +141,8 @@ def test_cjk_counts_by_weight() -> None:
         ("https://shop.example/products/trail-shoe", {"product_page"}),
         ("https://shop.example/collections/footwear", {"category_page"}),
         ("https://news.example/tag/elections/", {"listing_page"}),
+        ("https://news.example/world/page/3", {"listing_page"}),
+        ("https://games.example/page/how-to-make-a-good-game", set()),  # a CMS page, not a listing's next page
         ("https://lib.example/docs/2.4/retries/", {"documentation_page"}),
         ("https://forum.example/threads/tomato-leaves.4411/", {"forum_page"}),
         ("https://agency.example/services/seo/", {"service_page"}),
@@ -167,6 +174,16 @@ def test_declared_kind_against_article_evidence() -> None:
     # a review that declares the product it reviews, but is dated, bylined and typed as an article
     review = PageSignals(types=frozenset({"product", "newsarticle"}), dated=True)
     assert verdict(blocks, NO_LINKS, {"article"}, "2024-05-12", "https://news.example/2024/05/12/mug-review", review, ["Ann Lee"]) is None
+
+
+def test_a_kind_signal_names_the_page_when_nothing_says_article() -> None:
+    blocks = _story(600)
+    # one folder is too weak against any article evidence ...
+    dated = PageSignals(dated=True)
+    assert verdict(blocks, NO_LINKS, set(), "2024-05-12", "https://docs.example/docs/quickstart", dated) is None
+    # ... but with none at all it names the kind rather than "no article signals"
+    assert verdict(blocks, NO_LINKS, set(), None, "https://docs.example/docs/quickstart") == "documentation_page"
+    assert verdict(blocks, NO_LINKS, set(), None, "https://jobs.example/categories/remote-full-stack-programming-jobs") == "category_page"
 
 
 def test_home_page_is_a_listing_or_a_service_page() -> None:

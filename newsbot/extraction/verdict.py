@@ -74,9 +74,9 @@ def _url_kinds() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {kind: tuple(re.compile(p, re.I) for p in patterns) for kind, patterns in kinds.items()}
 
 
-@lru_cache(maxsize=1)
-def _story_shapes() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.I) for p in load_url_table("url_shapes")["story"])
+@lru_cache(maxsize=2)
+def _story_shapes(table: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in load_url_table("url_shapes")[table])
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +90,12 @@ def _path(url: str | None) -> str:
 
 
 def article_like_url(url: str | None) -> bool:
-    """A URL shaped like a story (``url_shapes.json``'s ``story``: a date, a long numeric id or a long slug)."""
+    """A URL shaped like a story (``url_shapes.json``: a date or a long numeric id, or a story's
+    name, a long slug, where no folder names another kind of page)."""
     path = urlsplit(url or "").path
-    return any(p.search(path) for p in _story_shapes())
+    if any(p.search(path) for p in _story_shapes("story")):
+        return True
+    return any(p.search(path) for p in _story_shapes("story_name")) and not url_kinds(url)
 
 
 def url_kinds(url: str | None) -> set[str]:
@@ -231,7 +234,9 @@ def article_verdict(
     evidence = kind_evidence(signals, url)
     if evidence:
         kind, weight = max(evidence.items(), key=lambda item: (item[1], item[0]))
-        if weight >= MIN_KIND_EVIDENCE and weight >= article_evidence(meta, signals, url):
+        article = article_evidence(meta, signals, url)
+        # a weak sign of a kind names the page when nothing at all says article
+        if (weight >= MIN_KIND_EVIDENCE and weight >= article) or article == 0:
             return kind
     if not declared and types & NON_ARTICLE_TYPES and chars < 3 * MIN_ARTICLE_CHARS:
         return "not_article_type"
