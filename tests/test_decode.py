@@ -176,3 +176,27 @@ def test_fixture_pages_decode(name: str, encoding: str, evidence: str) -> None:
     decoded = decode_html(body)
     assert (decoded.encoding, decoded.evidence) == (encoding, evidence)
     assert extract(body, "https://tengrinews.kz/world_news/282211/").title == RU_TITLE
+
+
+FR_TEXT = "« Déjà vu », dit le chef du café “Zürich” — 20 € le menu, n° 3 à l’œil."
+# (On a page that mixes clean and mangled text, ftfy mends the sequences it knows: accented
+# letters, quotes, dashes, € and °; a mangled Œ or ™ beside clean Cyrillic stays as it is.)
+
+
+def _read_as_windows_1252(text: str) -> str:
+    """UTF-8 bytes read as windows-1252, as browsers read it (WHATWG: 81 8D 8F 90 9D are C1 controls)."""
+    return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in text.encode("utf-8"))
+
+
+def test_double_encoded_utf8_is_mended() -> None:
+    # UTF-8 read as windows-1252 and saved as UTF-8 again: the page shows "Â« DÃ©jÃ  vu Â»"
+    mangled = page(_read_as_windows_1252(FR_TEXT))
+    assert "DÃ©jÃ" in mangled and "â€œZÃ¼richâ€\x9d" in mangled
+    decoded = decode_html(mangled.encode("utf-8"), "text/html; charset=utf-8")
+    assert decoded.text == page(FR_TEXT) and decoded.unmangled
+
+
+def test_real_text_with_latin_letters_and_typographic_marks_is_not_mended() -> None:
+    for text in (FR_TEXT, RU_TEXT):
+        decoded = decode_html(page(text).encode("utf-8"), "text/html; charset=utf-8")
+        assert decoded.text == page(text) and not decoded.unmangled

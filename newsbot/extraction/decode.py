@@ -8,7 +8,9 @@ UTF-8 with non-ASCII sequences are UTF-8 whatever single-byte label they carry,
 and a label under which the bytes do not decode is passed over (the next
 evidence, then detection, decides). A UTF-8 page with stray bytes (windows-1252
 punctuation pasted in, a sequence cut short) stays UTF-8 whatever single-byte label it
-carries: only those bytes are repaired, each as windows-1252.
+carries: only those bytes are repaired, each as windows-1252. A UTF-8 page whose text was
+decoded once too often before it was saved (mojibake: ’ stored as â€™, é as Ã©) is mended
+by ftfy, gated by a byte scan for such sequences.
 A ``<meta>`` that says UTF-16/32 was itself read as ASCII, so it means UTF-8 (as in WHATWG).
 Control characters, which no page shows and no XML tree may hold, are dropped
 (:func:`drop_controls`); text that is mostly control characters is binary data.
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import charset_normalizer
+import ftfy
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -83,6 +86,8 @@ class Decoded:
     """Python codec name used."""
     evidence: str
     """Which evidence decided: bom, http, meta, utf8-guard, utf8-repaired or detected."""
+    unmangled: bool = False
+    """Double-encoded text (mojibake) was mended."""
 
 
 def _codec(label: str | None) -> str | None:
@@ -127,7 +132,20 @@ def _as_utf8(body: bytes, verdict: str, evidence: str) -> Decoded:
     """Decode bytes judged UTF-8; stray bytes are repaired one by one."""
     if verdict == "stray":
         return Decoded(body.decode("utf-8", errors="newsbot-stray"), "utf-8", "utf8-repaired")
-    return Decoded(body.decode("utf-8"), "utf-8", evidence)
+    text = body.decode("utf-8")
+    if _DOUBLE_ENCODED.search(body) and (mended := ftfy.fix_encoding(text)) != text:
+        return Decoded(mended, "utf-8", evidence, unmangled=True)
+    return Decoded(text, "utf-8", evidence)
+
+
+# The UTF-8 bytes of UTF-8 text read as windows-1252 or latin-1 and encoded again: a lead
+# byte seen as Â-ï (C3 82-AF), then a continuation byte seen as a C1 control or Latin-1
+# sign (C2 80-BF) or as windows-1252 punctuation (€ ‚ „ … † ‡ ‰ ‹ › ‘ ’ “ ” • – — ™ Œ œ Š š
+# Ÿ Ž ž ƒ ˆ ˜). The scan (0.1 ms a page) only gates ftfy, which decides whether re-encoding
+# really gives better text (it leaves "«Déjà vu»", "café”" and other real text alone).
+_DOUBLE_ENCODED = re.compile(
+    rb"\xc3[\x82-\xaf](?:\xc2[\x80-\xbf]|\xe2\x80[\x93-\xba]|\xe2\x82\xac|\xe2\x84\xa2|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c])"
+)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
