@@ -440,6 +440,16 @@ def _affix_rest(text: str, affix: str) -> str | None:
     return rest.strip() or None
 
 
+# A label before a colon ("Blog: ", "Opinion: ", "Exclusive: ") has at most this many words.
+MAX_LABEL_WORDS = 2
+
+
+def _label_colon(prefix: str) -> bool:
+    """Whether ``prefix`` is a short label and a colon ("Blog: "): shown before the headline the meta titles give."""
+    prefix = prefix.rstrip()
+    return prefix.endswith((":", "：")) and 0 < len(_TOKEN.findall(prefix)) <= MAX_LABEL_WORDS
+
+
 def _shown_text(element: HtmlElement) -> str | None:
     """An element's text as a reader sees it: a line break is a space, and soft hyphens, a permalink
     anchor ("¶", "#"), a post's date (a blog theme's <time> inside the <h1>), a control ("Copy item
@@ -490,7 +500,7 @@ def title_candidates(page: ParsedPage, sources: dict[str, Any], sitename: str | 
             for name in _META_TITLES:
                 if name in raw and _affix_rest(raw[name], best):
                     cleaned[name] = best
-            kicked = [t for n, t in cleaned.items() if n != "h1" and best.endswith(t) and _affix_rest(best, t)]
+            kicked = [t for n, t in cleaned.items() if n != "h1" and best.endswith(t) and (_affix_rest(best, t) or _label_colon(best[: -len(t)]))]
             if kicked:
                 cleaned["h1"] = kicked[0]  # "Section - Headline" / "Kicker: Headline" shown over the declared headline
     return cleaned
