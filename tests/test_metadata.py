@@ -186,6 +186,12 @@ def test_a_headline_before_a_colon_is_no_label() -> None:
     assert choose_title(page, {"og": "council votes the bridge money"}, None) == shown
 
 
+def test_a_markdown_heading_marker_in_a_meta_title_is_no_part_of_it() -> None:
+    page = _page()
+    assert choose_title(page, {"og": "## Council votes the bridge money", "title": "Council votes the bridge money"}, None) == "Council votes the bridge money"
+    assert choose_title(page, {"og": "#MeToo five years on"}, None) == "#MeToo five years on"  # a hashtag stays
+
+
 def test_read_metadata_leaves_the_tree_whole() -> None:
     page = _page(
         head="<title>Bridges | Example</title>",

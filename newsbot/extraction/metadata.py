@@ -440,6 +440,8 @@ def _affix_rest(text: str, affix: str) -> str | None:
     return rest.strip() or None
 
 
+# A Markdown heading marker a CMS copied into the meta title ("## Headline").
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 # A label before a colon ("Blog: ", "Opinion: ", "Exclusive: ") has at most this many words.
 MAX_LABEL_WORDS = 2
 
@@ -475,7 +477,7 @@ def title_candidates(page: ParsedPage, sources: dict[str, Any], sitename: str | 
     whole title, is the site's name.
     """
     host = brand_label(site_of(page.url))
-    raw = {n: t for n, v in sources.items() if (t := _clean(html.unescape(v)) if isinstance(v, str) else None)}
+    raw = {n: t for n, v in sources.items() if (t := _clean(_MARKDOWN_HEADING.sub("", html.unescape(v))) if isinstance(v, str) else None)}
     names = _name_keys((sitename, publisher, host))
     h1s = [
         t
