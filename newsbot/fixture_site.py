@@ -253,10 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, OSError, OverflowError) as err:  # no checkout, port taken or out of range
         print(f"python -m newsbot.fixture_site: {err}", file=sys.stderr)
         return 2
-    with server:
+    # Ctrl-C may come as soon as the line is out, before the wait begins: suppress it around both
+    with server, suppress(KeyboardInterrupt):
         print(f"serving {server.root} at {server.base_url}/ (start page {server.base_url}/index.html); Ctrl-C stops", flush=True)
-        with suppress(KeyboardInterrupt):
-            threading.Event().wait()
+        threading.Event().wait()
     return 0
 
 
