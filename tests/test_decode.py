@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.extraction import extract
-from newsbot.extraction.decode import decode_html
+from newsbot.extraction.decode import _DOUBLE_ENCODED, decode_html
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -200,3 +200,12 @@ def test_real_text_with_latin_letters_and_typographic_marks_is_not_mended() -> N
     for text in (FR_TEXT, RU_TEXT):
         decoded = decode_html(page(text).encode("utf-8"), "text/html; charset=utf-8")
         assert decoded.text == page(text) and not decoded.unmangled
+
+
+@pytest.mark.parametrize("text", ["dramatisch groß“", "Namibië’: “Ze", "přihlášení", "Valencià\xa0", "Jehó\xadva", "c’é…"])
+def test_the_mojibake_scan_passes_over_real_text(text: str) -> None:
+    # the scan gates ftfy (≈ 100 ms on a large page): real letters before punctuation do not open it
+    assert _DOUBLE_ENCODED.search(text.encode("utf-8")) is None
+    mangled = _read_as_windows_1252(text)
+    # ... their mojibake does, but for "Ã\xa0Â\xa0" (à and a no-break space), which the scan gives up
+    assert (_DOUBLE_ENCODED.search(mangled.encode("utf-8")) is None) == (text == "Valencià\xa0")

@@ -133,19 +133,26 @@ def _as_utf8(body: bytes, verdict: str, evidence: str) -> Decoded:
     if verdict == "stray":
         return Decoded(body.decode("utf-8", errors="newsbot-stray"), "utf-8", "utf8-repaired")
     text = body.decode("utf-8")
-    if _DOUBLE_ENCODED.search(body) and (mended := ftfy.fix_encoding(text)) != text:
-        return Decoded(mended, "utf-8", evidence, unmangled=True)
-    return Decoded(text, "utf-8", evidence)
+    if not _DOUBLE_ENCODED.search(body):
+        return Decoded(text, "utf-8", evidence)
+    # line by line: ftfy reads only the lines that hold such bytes (not a page's scripts and
+    # styles around one mangled line), and a line re-encodes whole where the page mixes scripts
+    lines = body.split(b"\n")
+    mended = "\n".join(ftfy.fix_encoding(line.decode("utf-8")) if _DOUBLE_ENCODED.search(line) else line.decode("utf-8") for line in lines)
+    return Decoded(mended, "utf-8", evidence, unmangled=mended != text)
 
 
-# The UTF-8 bytes of UTF-8 text read as windows-1252 or latin-1 and encoded again: a lead
-# byte seen as Â-ï (C3 82-AF), then a continuation byte seen as a C1 control or Latin-1
-# sign (C2 80-BF) or as windows-1252 punctuation (€ ‚ „ … † ‡ ‰ ‹ › ‘ ’ “ ” • – — ™ Œ œ Š š
-# Ÿ Ž ž ƒ ˆ ˜). The scan (0.1 ms a page) only gates ftfy, which decides whether re-encoding
-# really gives better text (it leaves "«Déjà vu»", "café”" and other real text alone).
-_DOUBLE_ENCODED = re.compile(
-    rb"\xc3[\x82-\xaf](?:\xc2[\x80-\xbf]|\xe2\x80[\x93-\xba]|\xe2\x82\xac|\xe2\x84\xa2|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c])"
-)
+# The UTF-8 bytes of UTF-8 text read as windows-1252 or latin-1 and encoded again. Each byte
+# of a character became a character: a lead byte C2-DF became one of Â-ß, a lead byte E0-F4
+# one of à-ô, and a continuation byte a C1 control or Latin-1 sign (U+0080-U+00BF) or, read as
+# windows-1252, a punctuation mark (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
+# Real text writes "groß“", "Namibië’", "přihlášení" or "Valencià" before a no-break space, so
+# a two-byte character counts only before a Latin-1 sign (not the no-break space or soft hyphen),
+# and a longer one only with two continuation characters ("â€™" for ’, "ðŸ˜ž" for 😞).
+# The scan (0.1 ms a page) only gates ftfy, which decides whether re-encoding really gives
+# better text (it leaves "« Déjà vu »", "café”" and other real text alone).
+_CONTINUATION = rb"(?:\xc2[\x80-\xbf]|\xe2\x80[\x93-\xba]|\xe2\x82\xac|\xe2\x84\xa2|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c])"
+_DOUBLE_ENCODED = re.compile(rb"\xc3[\x82-\x9f]\xc2[\x80-\x9f\xa1-\xac\xae-\xbf]|\xc3[\xa0-\xb4]" + _CONTINUATION * 2)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
