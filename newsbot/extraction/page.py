@@ -88,8 +88,8 @@ def _html5_repair(markup: str) -> HtmlElement | None:
     by lxml again; None unless that takes the text out of the region that held it."""
     try:
         repaired = lxml.html.document_fromstring(LexborHTMLParser(markup).html or "")
-    except (etree.ParserError, ValueError):
-        return None
+    except (RuntimeError, etree.ParserError, ValueError):  # lexbor refused the input, or lxml its output
+        return None  # libxml2's tree stands
     return repaired if _swallowed(repaired) <= REPAIRED_SHARE else None
 
 
