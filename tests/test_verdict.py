@@ -237,3 +237,9 @@ def test_a_listing_keeps_its_headlines_in_the_body() -> None:
     article = extract(html.encode(), "https://www.harbourtimes.example/news/")
     assert not article.is_article and article.drop_reason not in ("empty_body", "too_short")
     assert all(headline in article.body for _, headline in items)
+
+
+def test_a_date_found_in_the_text_keeps_a_weakly_signed_page() -> None:
+    # the page declares no date (its signals), but the metadata found one in the visible text
+    url = "https://docs.example/docs/quickstart"
+    assert verdict(_story(600), NO_LINKS, set(), "2024-05-12", url) is None

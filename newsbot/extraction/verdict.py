@@ -235,9 +235,10 @@ def article_verdict(
     if evidence:
         kind, weight = max(evidence.items(), key=lambda item: (item[1], item[0]))
         article = article_evidence(meta, signals, url)
-        # a weak sign of a kind names the page when nothing at all says article
-        if (weight >= MIN_KIND_EVIDENCE and weight >= article) or article == 0:
+        if weight >= MIN_KIND_EVIDENCE and weight >= article:
             return kind
+        if article == 0 and not declared and not meta.dated:
+            return kind  # nothing at all says article (not even a date in the text): a weak sign names the page
     if not declared and types & NON_ARTICLE_TYPES and chars < 3 * MIN_ARTICLE_CHARS:
         return "not_article_type"
     if not declared and not meta.dated and not article_like_url(url):
