@@ -14,7 +14,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from .decode import drop_controls, looks_binary
 
@@ -67,20 +67,27 @@ def parse_html(text: str) -> HtmlElement:
 # opened inside it is still open, and the rest of the page ends up inside the aside (or
 # the header, nav or footer), where every extractor drops it. An HTML5 parser closes the
 # open elements there, as browsers do.
-_REGIONS = ("aside", "header", "nav", "footer")
+REGION_TAGS = frozenset({"aside", "header", "nav", "footer"})
 SWALLOWED_SHARE = 0.8
 # The HTML5 parse replaces libxml2's only when it leaves at most this share in one region.
 REPAIRED_SHARE = 0.5
+
+
+def _shown_chars(element: HtmlElement) -> int:
+    """Characters of text under ``element``, scripts and styles left out (a big inline script
+    before the region would hide the share)."""
+    unshown = sum(len(node.text_content()) for node in element.iter("script", "style", "template"))
+    return len(element.text_content()) - unshown
 
 
 def _swallowed(tree: HtmlElement) -> float:
     """The largest share of the body's text inside one aside, header, nav or footer
     (the outermost holds the most, so no ancestor walk is needed)."""
     body = tree.find("body")
-    total = len(body.text_content()) if body is not None else 0
-    if not total:
+    total = _shown_chars(body) if body is not None else 0
+    if total <= 0:
         return 0.0
-    return max((len(region.text_content()) for region in body.iter(_REGIONS)), default=0) / total
+    return max((_shown_chars(region) for region in body.iter(*REGION_TAGS)), default=0) / total
 
 
 def _html5_repair(markup: str) -> HtmlElement | None:
@@ -88,7 +95,7 @@ def _html5_repair(markup: str) -> HtmlElement | None:
     by lxml again; None unless that takes the text out of the region that held it."""
     try:
         repaired = lxml.html.document_fromstring(LexborHTMLParser(markup).html or "")
-    except (RuntimeError, etree.ParserError, ValueError):  # lexbor refused the input, or lxml its output
+    except (SelectolaxError, etree.ParserError, ValueError):  # lexbor refused the input, or lxml its output
         return None  # libxml2's tree stands
     return repaired if _swallowed(repaired) <= REPAIRED_SHARE else None
 

@@ -20,6 +20,7 @@ from lxml.etree import _Element
 
 from .blocks import HEADINGS, element_text, item_text, table_text, text_kind
 from .clean import Removal, fold, link_share
+from .page import REGION_TAGS
 from .record import Block
 from .structure import STORY_PARAGRAPH_CHARS
 
@@ -198,12 +199,11 @@ def _same_kind(el: _Element, kind: set[str]) -> bool:
 
 # Page regions outside the story: a chunk in one of them that the story's container is not in
 # is a widget that shares the page builder's classes (a footer's "Our office" text block).
-_REGION_TAGS = frozenset({"header", "footer", "nav", "aside"})
 _REGION_ROLES = frozenset({"banner", "contentinfo", "navigation", "complementary"})
 
 
 def _regions(el: _Element) -> set[_Element]:
-    return {a for a in el.iterancestors() if a.tag in _REGION_TAGS or a.get("role") in _REGION_ROLES}
+    return {a for a in el.iterancestors() if a.tag in REGION_TAGS or a.get("role") in _REGION_ROLES}
 
 
 def _sibling_chunks(body: _Element, container: _Element) -> tuple[list[_Element], list[_Element]]:
