@@ -8,9 +8,10 @@ UTF-8 with non-ASCII sequences are UTF-8 whatever single-byte label they carry,
 and a label under which the bytes do not decode is passed over (the next
 evidence, then detection, decides). A UTF-8 page with stray bytes (windows-1252
 punctuation pasted in, a sequence cut short) stays UTF-8 whatever single-byte label it
-carries: only those bytes are repaired, each as windows-1252. A UTF-8 page whose text was
-decoded once too often before it was saved (mojibake: ’ stored as â€™, é as Ã©) is mended
-by ftfy, gated by a byte scan for such sequences.
+carries: only those bytes are repaired, each as windows-1252. In a UTF-8 page (by its label,
+the guard or detection; not one read by a BOM or with stray bytes) text that was decoded once
+too often before it was saved (mojibake: ’ stored as â€™, é as Ã©) is mended by ftfy, on
+the lines where a byte scan finds such sequences.
 A ``<meta>`` that says UTF-16/32 was itself read as ASCII, so it means UTF-8 (as in WHATWG).
 Control characters, which no page shows and no XML tree may hold, are dropped
 (:func:`drop_controls`); text that is mostly control characters is binary data.
@@ -22,6 +23,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 
 import charset_normalizer
 import ftfy
@@ -86,8 +88,6 @@ class Decoded:
     """Python codec name used."""
     evidence: str
     """Which evidence decided: bom, http, meta, utf8-guard, utf8-repaired or detected."""
-    unmangled: bool = False
-    """Double-encoded text (mojibake) was mended."""
 
 
 def _codec(label: str | None) -> str | None:
@@ -132,14 +132,15 @@ def _as_utf8(body: bytes, verdict: str, evidence: str) -> Decoded:
     """Decode bytes judged UTF-8; stray bytes are repaired one by one."""
     if verdict == "stray":
         return Decoded(body.decode("utf-8", errors="newsbot-stray"), "utf-8", "utf8-repaired")
-    text = body.decode("utf-8")
     if not _DOUBLE_ENCODED.search(body):
-        return Decoded(text, "utf-8", evidence)
-    # line by line: ftfy reads only the lines that hold such bytes (not a page's scripts and
-    # styles around one mangled line), and a line re-encodes whole where the page mixes scripts
-    lines = body.split(b"\n")
-    mended = "\n".join(ftfy.fix_encoding(line.decode("utf-8")) if _DOUBLE_ENCODED.search(line) else line.decode("utf-8") for line in lines)
-    return Decoded(mended, "utf-8", evidence, unmangled=mended != text)
+        return Decoded(body.decode("utf-8"), "utf-8", evidence)
+    # ftfy reads only the runs of lines that hold such bytes (not a page's scripts and styles
+    # around one mangled line), so a run re-encodes whole where the page mixes scripts
+    parts = []
+    for mangled, run in groupby(body.split(b"\n"), key=lambda line: _DOUBLE_ENCODED.search(line) is not None):
+        text = b"\n".join(run).decode("utf-8")
+        parts.append(ftfy.fix_encoding(text) if mangled else text)
+    return Decoded("\n".join(parts), "utf-8", evidence)
 
 
 # The UTF-8 bytes of UTF-8 text read as windows-1252 or latin-1 and encoded again. Each byte
@@ -148,11 +149,15 @@ def _as_utf8(body: bytes, verdict: str, evidence: str) -> Decoded:
 # windows-1252, a punctuation mark (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
 # Real text writes "groß“", "Namibië’", "přihlášení" or "Valencià" before a no-break space, so
 # a two-byte character counts only before a Latin-1 sign (not the no-break space or soft hyphen),
-# and a longer one only with two continuation characters ("â€™" for ’, "ðŸ˜ž" for 😞).
+# or after Â or Ã (the lead bytes C2 and C3 of the Latin-1 range: "ÃŸ" for ß, "Ã–" for Ö,
+# "Â " for a no-break space), and a longer one only with two continuation characters ("â€™"
+# for ’, "ðŸ˜ž" for 😞).
 # The scan (0.1 ms a page) only gates ftfy, which decides whether re-encoding really gives
 # better text (it leaves "« Déjà vu »", "café”" and other real text alone).
 _CONTINUATION = rb"(?:\xc2[\x80-\xbf]|\xe2\x80[\x93-\xba]|\xe2\x82\xac|\xe2\x84\xa2|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c])"
-_DOUBLE_ENCODED = re.compile(rb"\xc3[\x82-\x9f]\xc2[\x80-\x9f\xa1-\xac\xae-\xbf]|\xc3[\xa0-\xb4]" + _CONTINUATION * 2)
+_DOUBLE_ENCODED = re.compile(
+    rb"\xc3[\x82-\x9f]\xc2[\x80-\x9f\xa1-\xac\xae-\xbf]|\xc3[\x82\x83]" + _CONTINUATION + rb"|\xc3[\xa0-\xb4]" + _CONTINUATION * 2
+)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
