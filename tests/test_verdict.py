@@ -73,6 +73,7 @@ def _story(chars: int) -> list[Block]:
         ("https://jobs.example/categories/remote-full-stack-programming-jobs", False),
         # ... a date or an id still makes a story
         ("https://news.example/topics/2024/05/12/council-approves-budget", True),
+        ("https://news.example/council-votes-budget?from=/category/x", True),  # folders of the path only
         (None, False),
     ],
 )

@@ -95,7 +95,7 @@ def article_like_url(url: str | None) -> bool:
     path = urlsplit(url or "").path
     if any(p.search(path) for p in _story_shapes("story")):
         return True
-    return any(p.search(path) for p in _story_shapes("story_name")) and not url_kinds(url)
+    return any(p.search(path) for p in _story_shapes("story_name")) and not url_kinds(path)  # the path's folders
 
 
 def url_kinds(url: str | None) -> set[str]:
