@@ -172,16 +172,17 @@ def test_title_tie_goes_to_the_shown_headline_unless_a_headline_is_declared() ->
     assert choose_title(page, {**sources, "jsonld": "Bridge money approved"}, None) == sources["og"]
 
 
-@pytest.mark.parametrize("label", ["Blog:", "Opinion:", "Exclusive:", "Thread:", "Видео:"])
+@pytest.mark.parametrize("label", ["Blog:", "Opinion:", "Exclusive:", "Thread:", "Видео:", "独家："])
 def test_a_short_label_and_colon_before_the_meta_titles_headline_is_no_part_of_it(label: str) -> None:
     page = _page(body=f"<h1>{label} Council votes the bridge money at last</h1>")
     sources = {"og": "Council votes the bridge money at last | Example Times", "title": "Council votes the bridge money at last"}
     assert choose_title(page, sources, "Example Times") == "Council votes the bridge money at last"
 
 
-def test_a_headline_before_a_colon_is_no_label() -> None:
+@pytest.mark.parametrize("colon", [": ", "："])
+def test_a_headline_before_a_colon_is_no_label(colon: str) -> None:
     # three words and more before the colon are the headline's own ("Storm damage in the north: …")
-    shown = "Storm damage in the north: council votes the bridge money"
+    shown = f"Storm damage in the north{colon}council votes the bridge money"
     page = _page(body=f"<h1>{shown}</h1>")
     assert choose_title(page, {"og": "council votes the bridge money"}, None) == shown
 

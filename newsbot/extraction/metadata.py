@@ -436,7 +436,7 @@ def _affix_rest(text: str, affix: str) -> str | None:
     elif text.endswith(affix):
         gap = text[: -len(affix)]
         m = next((m for m in _TITLE_SEPARATORS.finditer(gap) if m.end() == len(gap) and m.start() > 0), None)
-        rest = gap[: m.start()] if m and ":" not in m.group() else ""
+        rest = gap[: m.start()] if m and not {":", "："} & set(m.group()) else ""
     return rest.strip() or None
 
 
