@@ -356,6 +356,8 @@ def read_metadata(page: ParsedPage) -> Metadata:
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•»:/-]\s+|\s*(?:::|\||｜|ㅣ|：|--)\s*|(?<=\S)-(?=\S*$)")
 _TOKEN = re.compile(r"\w+")
+# A colon, ASCII or full-width, follows a kicker or label ("Kicker: Headline" is one headline).
+_COLONS = (":", "：")
 _LETTER = re.compile(r"[^\W\d_]")
 # A part this short between the headline and a trailing site name is a section name.
 SECTION_NAME_CHARS = 15
@@ -436,7 +438,7 @@ def _affix_rest(text: str, affix: str) -> str | None:
     elif text.endswith(affix):
         gap = text[: -len(affix)]
         m = next((m for m in _TITLE_SEPARATORS.finditer(gap) if m.end() == len(gap) and m.start() > 0), None)
-        rest = gap[: m.start()] if m and not {":", "："} & set(m.group()) else ""
+        rest = gap[: m.start()] if m and not any(colon in m.group() for colon in _COLONS) else ""
     return rest.strip() or None
 
 
@@ -449,7 +451,7 @@ MAX_LABEL_WORDS = 2
 def _label_colon(prefix: str) -> bool:
     """Whether ``prefix`` is a short label and a colon ("Blog: "): shown before the headline the meta titles give."""
     prefix = prefix.rstrip()
-    return prefix.endswith((":", "：")) and 0 < len(_TOKEN.findall(prefix)) <= MAX_LABEL_WORDS
+    return prefix.endswith(_COLONS) and 0 < len(_TOKEN.findall(prefix)) <= MAX_LABEL_WORDS
 
 
 def _shown_text(element: HtmlElement) -> str | None:
