@@ -75,7 +75,9 @@ REPAIRED_SHARE = 0.5
 
 def _shown_chars(element: HtmlElement) -> int:
     """Characters of text under ``element``, scripts and styles left out (a big inline script
-    before the region would hide the share)."""
+    before the region would hide the share). Unlike ``clean.INVISIBLE_TAGS``, ``<noscript>``
+    counts: a story kept only there is read from it later (hydration), and a lexbor re-parse
+    would turn that markup into raw text."""
     unshown = sum(len(node.text_content()) for node in element.iter("script", "style", "template"))
     return len(element.text_content()) - unshown
 
