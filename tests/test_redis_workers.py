@@ -118,7 +118,7 @@ def test_two_workers_export_every_article_once(site: FixtureServer, redis_server
     assert sum(s["counts"]["exported"] for s in summaries) == len(ARTICLES)
     # A rerun over the same Redis knows every article: nothing is exported again.
     again = workers.run("a", "b")
-    assert [r.returncode for r in again] == [0, 0]
+    assert [r.returncode for r in again] == [0, 0], [r.stderr[-3000:] for r in again]
     workers.assert_each_article_once()
 
 
