@@ -170,3 +170,37 @@ def test_without_redis_url_nothing_changes() -> None:
     settings = Settings({**{k: getattr(project, k) for k in dir(project) if k.isupper()}, "REDIS_URL": "redis://x"})
     ScaleOut().update_settings(settings)
     assert settings["SCHEDULER"] == "newsbot.state.frontier.RedisScheduler"
+
+
+def test_a_start_request_another_worker_took_counts_as_read(redis_server: RedisServer, tmp_path: Path) -> None:
+    """Worker a queues the start, worker b pops it first: a read nothing itself, yet the crawl's start was read.
+
+    Without the START_TAKEN stat a would end with no response and ``newsbot crawl`` would exit 1 for it.
+    """
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+    from test_pipelines import project_settings
+
+    from newsbot.runner import succeeded
+    from newsbot.spiders.news import NewsSpider
+    from newsbot.state.frontier import START_TAKEN, RedisScheduler
+
+    def scheduler(name: str) -> RedisScheduler:
+        settings = {"REDIS_URL": redis_server.url, "NEWSBOT_WORKER": name, "NEWSBOT_STATE_DIR": str(tmp_path / name)}
+        crawler = get_crawler(NewsSpider, project_settings(**settings))
+        crawler.spider = NewsSpider.from_crawler(crawler, start="https://news.example/")
+        scheduler = RedisScheduler.from_crawler(crawler)
+        scheduler.open(crawler.spider)
+        return scheduler
+
+    a, b = scheduler("a"), scheduler("b")
+    start = Request("https://news.example/")
+    assert a.enqueue_request(start)
+    assert not b.enqueue_request(start.copy())  # b's own start: already seen
+    assert b.stats.get_value(START_TAKEN) == 1
+    assert b.next_request() is not None and a.next_request() is None
+    a.close("finished")
+    b.close("finished")
+    assert a.stats.get_value(START_TAKEN) == 1
+    a.stats.set_value("finish_reason", "finished")
+    assert succeeded(a.stats.get_stats())

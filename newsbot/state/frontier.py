@@ -57,7 +57,7 @@ logger = logging.getLogger(__name__)
 BUSY_TTL = 30.0
 """A worker that stops refreshing its busy mark (killed on another machine) stops counting after this long."""
 START_TAKEN = "newsbot/frontier/start_taken"
-"""Stat: start requests another worker of the crawl had already queued (so this worker's start was read)."""
+"""Stat: start requests another worker of the crawl queued or popped first (so this worker's start was read)."""
 TICK = 0.5
 """Seconds between refreshes of this worker's busy mark and looks at the shared queue while waiting on others."""
 
@@ -97,6 +97,8 @@ class RedisScheduler(BaseScheduler):
         self.local: deque[Request] = deque()
         self.busy_until = 0.0
         self.last = False
+        self.starts_queued = self.starts_popped = 0
+        """Start requests this worker put on / took off the shared queue: the difference went to another worker."""
         self.ticker = task.LoopingCall(self._tick)
 
     @classmethod
@@ -121,6 +123,8 @@ class RedisScheduler(BaseScheduler):
         if self.ticker.running:
             self.ticker.stop()
         self.redis.zrem(self.busy_key, self.state.run_id)
+        if (taken := self.starts_queued - self.starts_popped) > 0:
+            self.stats.inc_value(START_TAKEN, taken)
         self.state.last_out = self.last and not self.redis.llen(self.queue_key) and not self.others_busy()
 
     # ------------------------------------------------------------ requests
@@ -140,6 +144,7 @@ class RedisScheduler(BaseScheduler):
             self.stats.inc_value("scheduler/enqueued/local")
         else:
             self.redis.rpush(self.queue_key, raw)
+            self.starts_queued += "depth" not in request.meta
             self.stats.inc_value("scheduler/enqueued/redis")
         self.stats.inc_value("scheduler/enqueued")
         return True
@@ -154,7 +159,9 @@ class RedisScheduler(BaseScheduler):
             return None
         self.stats.inc_value("scheduler/dequeued/redis")
         self.stats.inc_value("scheduler/dequeued")
-        return decode_request(raw, self.spider)
+        request = decode_request(raw, self.spider)
+        self.starts_popped += "depth" not in request.meta
+        return request
 
     # ------------------------------------------------------------ who is still working
 
