@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.extraction import extract
-from newsbot.extraction.decode import _DOUBLE_ENCODED, decode_html
+from newsbot.extraction.decode import _DOUBLE_ENCODED, decode_html, drop_controls
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -208,3 +208,18 @@ def test_the_mojibake_scan_passes_over_real_text_and_finds_its_mojibake(text: st
     assert _DOUBLE_ENCODED.search(text.encode("utf-8")) is None
     # ... their mojibake does ("RuÃŸland", "Ã–sterreich", "ValenciÃ\xa0Â\xa0")
     assert _DOUBLE_ENCODED.search(_read_as_windows_1252(text).encode("utf-8")) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("line\tone\r\nline two\n", "line\tone\r\nline two\n"),  # tab and line breaks stay
+        ("a\x0bb\x0cc", "a b c"),  # vertical tab and form feed separate words
+        ("a\x00b\x1fc\x08d", "abcd"),  # other C0 controls go
+        ("x\ud800y\ufffez\uffff", "xyz"),  # lone surrogates, U+FFFE and U+FFFF go
+        ("a\x00b\x0bc", "ab c"),  # both kinds in one text
+        ("plain text, no controls", "plain text, no controls"),
+    ],
+)
+def test_drop_controls_keeps_what_xml_can_hold(text: str, want: str) -> None:
+    assert drop_controls(text) == want
