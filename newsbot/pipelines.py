@@ -213,7 +213,9 @@ class ExportPipeline:
         self.state.open()
 
     def process_item(self, item: Any) -> Any:
-        record = ItemAdapter(item).asdict()
+        # An Article's own to_dict: ItemAdapter's asdict gives the same dict, but asks every adapter about
+        # each of the thousands of values it holds (3 ms a page in the reactor thread).
+        record = item.to_dict() if isinstance(item, Article) else ItemAdapter(item).asdict()
         self.count_exported(record)
         self.writer.add(record)
         return item
