@@ -101,9 +101,10 @@ def _original_headers(http_headers: StatusAndHeaders) -> dict[str, str]:
     return headers
 
 
-# gzip's own default level: warcio compresses at 9, which costs 1.7x the CPU for a file within 1% of
-# the size (300 corpus pages: 9.1 vs 5.5 ms a page, 0.186 vs 0.187 of the HTML), CPU a crawl spends per page.
-GZIP_LEVEL = 6
+# zlib's level 3, its slowest "fast" level: warcio compresses at 9 and gzip's default is 6; a crawl
+# compresses every page in its reactor thread, where CPU is what limits throughput. On 300 corpus
+# pages (benchmarks/warc_gzip.py): 0.44x the CPU of level 6 (0.27x of 9) for a file 1.13x the size.
+GZIP_LEVEL = 3
 
 
 class _MemberWriter:
