@@ -67,15 +67,20 @@ def _step(el: HtmlElement) -> str:
     return el.tag + "".join(f".{c}" for c in classes)
 
 
-def _own_text(el: HtmlElement) -> str:
-    """Text that sits directly in the element (not in child elements)."""
-    return " ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip())
+def _own_texts(el: HtmlElement) -> Iterator[str]:
+    """Text that sits directly in the element (not in child elements), piece by piece."""
+    return (t for t in (el.text, *(c.tail for c in el)) if t and not t.isspace())
+
+
+def _has_own_text(el: HtmlElement) -> bool:
+    text = el.text
+    return bool(text and not text.isspace()) or any(c.tail and not c.tail.isspace() for c in el)
 
 
 def _stands_alone(el: HtmlElement) -> bool:
     """No words directly in its parent: a line or label of its own (a menu entry, a meta line's part), not a
     phrase inside a sentence or beside a label."""
-    return not _WORD.search(_own_text(el.getparent()))
+    return not any(_WORD.search(t) for t in _own_texts(el.getparent()))
 
 
 def _hash(key: str) -> str:
@@ -100,18 +105,24 @@ def template_blocks(tree: HtmlElement) -> Iterator[TemplateBlock]:
     if body is None:
         return
     paths: dict[HtmlElement, str] = {body: "body"}
+    steps: dict[tuple[str, str | None], str] = {}  # a page repeats a few tag and class pairs many times
+    alone: dict[HtmlElement, bool] = {}  # by parent: siblings share the answer
     for el in body.iterdescendants():
         if not isinstance(el.tag, str):
             continue
-        step = _step(el)
+        key = (el.tag, el.get("class"))
+        step = steps.get(key) or steps.setdefault(key, _step(el))
         path = paths[el] = f"{paths.get(el.getparent(), '?')}/{step}"
-        if el.tag not in _TEXT_TAGS or not _own_text(el):
+        if el.tag not in _TEXT_TAGS or not _has_own_text(el):
             continue
         text = text_of(el)
         if not text or len(text) > MAX_BLOCK_CHARS:
             continue
         said = _DIGITS.sub("0", fold(text))
-        anywhere = (_hash(f"~{step}\n{said}"),) if _stands_alone(el) else ()  # "~": no path starts with it
+        parent = el.getparent()
+        if parent not in alone:
+            alone[parent] = _stands_alone(el)
+        anywhere = (_hash(f"~{step}\n{said}"),) if alone[parent] else ()  # "~": no path starts with it
         yield TemplateBlock((_hash(f"{path}\n{said}"), *anywhere), el, text)
 
 
