@@ -626,6 +626,9 @@ NOTICE_LINES = [
     ("Фото: ТАСС", "photo_credit"),
     ("FILE PHOTO: The logo of the company is seen at its headquarters", "photo_credit"),
     ("AP Photo/Evan Vucci", "photo_credit"),
+    ("Andrea Verdelli/Getty Images", "photo_credit"),  # any language: names, a slash, an agency
+    ("Long Wei/Costfoto/Barcroft Media via Getty Images", "photo_credit"),
+    ("Jean Dupont/AFP", "photo_credit"),
     ("Archivbild: dpa", "photo_credit"),
     ("Symbolbild", "photo_credit"),
     ("Photo d'archives AFP", "photo_credit"),
@@ -663,6 +666,8 @@ def test_notice_lines_in_many_languages(text: str, rule: str) -> None:
         "The council reserved all rights to appeal the ruling in a higher court.",
         "Eight garages and their hardware (New Britain, Conn. : Stanley Works, ©1919.)",  # a citation, not a notice
         "Video: 4K/30p, Full HD 120p for slow motion",  # a camera's specification
+        "He said the photo came via Getty Images.",  # a sentence about an agency
+        "Sales rose 5%/AFP data show",
         "The company changed its privacy policy and its terms of service on Monday.",
     ],
 )
