@@ -32,11 +32,11 @@ from newsbot.tables import load_table
 from newsbot.urls import URL_TABLE_DIR
 
 # Tables whose entries are regular expressions (the rest are literal words and phrases).
-REGEX_TABLES = {"promos", "credits", "social_embeds", "copyright", "editors", "photo_credits"}
+REGEX_TABLES = {"promos", "credits", "social_embeds", "copyright", "editors", "photo_credits", "ad_labels"}
 # Every table and where its behaviour is tested; a new table without a test fails the suite.
 TESTED_TABLES = {
     "share_labels", "read_also", "promos", "widgets", "sources", "summaries", "credits", "consent", "bylines", "social_embeds", "captions",
-    "copyright", "editors", "photo_credits", "polls", "breadcrumbs",
+    "copyright", "editors", "photo_credits", "polls", "breadcrumbs", "ad_labels",
     "tracking_params",  # tests/test_urls.py
     "page_kinds", "url_shapes",  # tests/test_verdict.py (url_shapes also tests/test_discovery.py)
 }
@@ -586,7 +586,7 @@ MIN_LANGUAGES = 15
 
 @pytest.mark.parametrize(("table", "key"), [
     ("copyright", "patterns"), ("editors", "patterns"), ("photo_credits", "patterns"), ("polls", "headings"),
-    ("breadcrumbs", "headings"), ("read_also", "markers"), ("promos", "patterns"),
+    ("breadcrumbs", "headings"), ("ad_labels", "patterns"), ("read_also", "markers"), ("promos", "patterns"),
 ])
 def test_each_noise_class_covers_fifteen_languages(table: str, key: str) -> None:
     assert len(set(load_patterns(table)[key]) - {"any"}) >= MIN_LANGUAGES
@@ -641,6 +641,20 @@ NOTICE_LINES = [
     ("사진=연합뉴스", "photo_credit"),
     ("Fot. PAP/Radek Pietruszka", "photo_credit"),
     ("Surat: Kun.uz", "photo_credit"),
+    ("Advertisement", "ad_label"),
+    ("- ADVERTISEMENT -", "ad_label"),
+    ("Story continues below advertisement", "ad_label"),
+    ("Anzeige", "ad_label"),
+    ("Publicité", "ad_label"),
+    ("Publicidad", "ad_label"),
+    ("Реклама", "ad_label"),
+    ("Жарнама", "ad_label"),
+    ("Reklam", "ad_label"),
+    ("إعلان", "ad_label"),
+    ("विज्ञापन", "ad_label"),
+    ("广告", "ad_label"),
+    ("広告", "ad_label"),
+    ("광고", "ad_label"),
 ]
 
 
@@ -667,6 +681,10 @@ def test_notice_lines_in_many_languages(text: str, rule: str) -> None:
         "Eight garages and their hardware (New Britain, Conn. : Stanley Works, ©1919.)",  # a citation, not a notice
         "Video: 4K/30p, Full HD 120p for slow motion",  # a camera's specification
         "He said the photo came via Getty Images.",  # a sentence about an agency
+        "Advertising",  # a section of a story about advertising, not an ad slot's label
+        "Advertising revenue rose 5% in the quarter, the company said.",
+        "Werbung für Tabak ist in Deutschland weitgehend verboten.",
+        "Реклама на телевидении дорожает третий год подряд.",
         "Sales rose 5%/AFP data show",
         "The company changed its privacy policy and its terms of service on Monday.",
     ],

@@ -261,7 +261,7 @@ def is_credit_line(text: str, names: set[str]) -> bool:
 
 # Tables of short lines attached to a story, each its own kind: a block up to the table's
 # max_chars in which one of its patterns (any language) is found goes.
-LINE_TABLES = {"copyright": "copyright", "editor_line": "editors", "photo_credit": "photo_credits"}
+LINE_TABLES = {"copyright": "copyright", "editor_line": "editors", "photo_credit": "photo_credits", "ad_label": "ad_labels"}
 
 
 @cache
