@@ -180,6 +180,20 @@ def test_headings_a_table_of_contents_links_to_stay() -> None:
     assert (kept, removed) == (blocks, [])
 
 
+@pytest.mark.parametrize("href", ["/news/quay-plan/#plan", "https://www.example.com/news/quay-plan#plan", "//WWW.example.com/news/quay-plan/#plan"])
+def test_a_table_of_contents_with_the_pages_own_address_is_one_too(href: str) -> None:
+    """CMS tables of contents spell the page's own address before the fragment; a link to another page stays a teaser."""
+    tree = lxml.html.document_fromstring(
+        f"<html><body><ul><li><a href='{href}'>How the council plans the new quay</a></li>"
+        "<li><a href='/news/pier-cost#cost'>What the northern pier will cost</a></li></ul></body></html>"
+    )
+    blocks = [Block("heading", "How the council plans the new quay"), Block("paragraph", P1),
+              Block("heading", "What the northern pier will cost"), Block("paragraph", P2)]  # fmt: skip
+    kept, removed = drop_noise(blocks, None, set(), LinkTexts(tree, "https://www.example.com/news/quay-plan/"))
+    assert kept == blocks[:2] + blocks[3:]
+    assert [(r.rule, r.text) for r in removed] == [("link_block", "What the northern pier will cost")]
+
+
 def test_items_linking_to_other_sites_are_sources_not_teasers() -> None:
     """A changelog's linked entries (to the code host) stay; a link to the site's own story, on any of
     its hosts, is a teaser, and so is a shop link marked nofollow or sponsored."""

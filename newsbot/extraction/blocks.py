@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
@@ -341,6 +341,12 @@ LINK_BLOCK_SHARE = 0.8
 _PAID_REL = frozenset({"nofollow", "sponsored"})
 
 
+def _without_fragment(url: str) -> tuple[str, str, str]:
+    """Host, path (no trailing slash) and query: the page a link leads to, whichever of its places."""
+    parts = urlsplit(url)
+    return parts.netloc.lower(), parts.path.rstrip("/"), parts.query
+
+
 class LinkTexts:
     """The texts of a page's links, to tell headline and teaser blocks from story text."""
 
@@ -351,9 +357,10 @@ class LinkTexts:
         self._by_head: dict[str, list[str]] = {}
         self._longest = 0
         brand = brand_label(site_of(url))
+        here = _without_fragment(url or "")
         for a in body.iter("a") if body is not None else ():
             href = (a.get("href") or "").strip()
-            if href.startswith("#"):
+            if href.startswith("#") or ("#" in href and _without_fragment(urljoin(url or "", href)) == here):
                 continue  # a table of contents: the page's own headings, not teasers of other stories
             text = fold(text_of(a))
             if len(text) < MIN_HEADLINE_CHARS:
