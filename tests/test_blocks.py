@@ -282,6 +282,11 @@ def test_story_sentences_with_years_are_no_datelines() -> None:
         ("3/12/24", True),
         ("Relay service (TRS): 7-1-1", False),  # a phone number, no year
         ("Chapter 1.2.3", False),
+        ("12/31/2024", True),  # month first
+        ("2024/11/06", True),
+        ("What is the 20/50/30 Rule?", False),  # no month 50
+        ("120° FOV, 1/2.75'' sensor", False),  # two separators: a fraction and a decimal
+        ("Rule 40-40-20", False),
     ],
 )
 def test_datelines_are_a_time_or_a_full_date(text: str, expected: bool) -> None:

@@ -311,8 +311,14 @@ def is_breadcrumb(text: str) -> bool:
 
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:時]\d{2}(?!\d)")
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
+# Numeric dates: a day and a month that exist, one separator twice ("20/50/30" is a rule of thumb,
+# "1/2.75" a sensor size, neither a date).
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
 _DATE = re.compile(
-    r"(?<!\d)(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))(?!\d)"  # 2024-05-01, 12.03.2024, 3/12/24
+    rf"(?<!\d)(?:\d{{4}}(?P<ymd>[./-]){_MONTH}(?P=ymd){_DAY}"  # 2024-05-01
+    rf"|{_DAY}(?P<dmy>[./-]){_MONTH}(?P=dmy)(?:\d{{4}}|\d{{2}})"  # 12.03.2024
+    rf"|{_MONTH}(?P<mdy>[./-]){_DAY}(?P=mdy)(?:\d{{4}}|\d{{2}}))(?!\d)"  # 3/12/24
     rf"|(?<!\d)\d{{1,2}}\.?\s+[^\W\d_]+\.?,?\s+{_YEAR}"  # 17 January 2024, 3. Mai 2024
     rf"|[^\W\d_]+\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}"  # January 17, 2024
     r"|(?<!\d)\d{4}年\d{1,2}月\d{1,2}日"  # 2024年12月3日
