@@ -382,6 +382,8 @@ def test_a_summary_heading_over_story_paragraphs_stays() -> None:
         "Our members get offers from us and our partners. You can check out at any time. Read our Privacy Policy",
         "Sie haben Hinweise zu dem Fall? Melden Sie sich vertraulich über Signal.",
         "Vous avez été témoin ? Écrivez-nous à redaction@example.fr",
+        "Create an account or sign in to comment",
+        "You must be logged in to post a comment.",
     ],
 )
 def test_promo_lines_are_promos(text: str) -> None:
@@ -410,6 +412,7 @@ def test_story_text_mentioning_telegram_is_no_promo() -> None:
     assert not is_promo("The witness kept sharing his account of the night with reporters.")
     assert not is_promo("The hotel manager said guests can check out at any time, but breakfast ends at ten.")
     assert not is_promo("Yes, you can unsubscribe at any time! The cancellation takes effect at the end of the billing period.")
+    assert not is_promo("Community tools allow viewers to comment on, react to, and share live streams.")  # no sign-in asked
     assert not is_promo("The mayor said residents should get in touch with the council before the works start.")
     long = (
         "Several hours before the announcement, the ministry told journalists to subscribe to our newsletter page "
