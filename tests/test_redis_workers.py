@@ -12,16 +12,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from redis_server import RedisServer, require_redis_server
 
-from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, serve, site_path
+from newsbot.fixture_site import FIXTURE_SITE, FixtureServer, Response, serve, site_path
 
 redis = pytest.importorskip("redis")
 
@@ -44,6 +45,28 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 def site() -> Iterator[FixtureServer]:
     with serve() as server:
         yield server
+
+
+class GatedSite(FixtureServer):
+    """The fixture site answering nothing until ``gate`` is set: every worker of a test joins the crawl
+    before any of them can fetch it, so none finishes before another has started, whatever the load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    def respond(self, target: str, request_headers: Mapping[str, str] | None = None) -> Response:
+        self.gate.wait(CRAWL_TIMEOUT)
+        return super().respond(target, request_headers)
+
+
+def wait_for_members(redis_server: RedisServer, count: int) -> None:
+    """Until ``count`` workers have joined the crawl (its members set in Redis)."""
+    client = redis.Redis.from_url(redis_server.url)
+    deadline = time.monotonic() + CRAWL_TIMEOUT
+    while sum(client.zcard(key) for key in client.keys("newsbot:crawl:*:members")) < count:
+        assert time.monotonic() < deadline, "the workers did not join the crawl"
+        time.sleep(0.05)
 
 
 class Workers:
@@ -102,24 +125,28 @@ def finish(proc: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def test_two_workers_export_every_article_once(site: FixtureServer, redis_server: RedisServer, tmp_path: Path) -> None:
-    workers = Workers(site, redis_server, tmp_path)
-    results = workers.run("a", "b")
-    assert [r.returncode for r in results] == [0, 0], [r.stderr[-3000:] for r in results]
-    workers.assert_each_article_once()
-    summaries = workers.summaries()
-    # One run id for the crawl, one summary and one set of files per worker: <run-id>-<worker>-<n>.jsonl.
-    (run,) = {s["run_id"].rsplit("-", 1)[0] for s in summaries}
-    assert sorted(s["run_id"] for s in summaries) == [f"{run}-a", f"{run}-b"]
-    assert {p.name.rsplit("-", 1)[0] for p in workers.files()} <= {f"{run}-a", f"{run}-b"}
-    # Both worked: the frontier was shared, not crawled twice.
-    fetched = [s["counts"]["pages_fetched"] for s in summaries]
-    assert all(fetched), fetched
-    assert sum(s["counts"]["exported"] for s in summaries) == len(ARTICLES)
-    # A rerun over the same Redis knows every article: nothing is exported again.
-    again = workers.run("a", "b")
-    assert [r.returncode for r in again] == [0, 0], [r.stderr[-3000:] for r in again]
-    workers.assert_each_article_once()
+def test_two_workers_export_every_article_once(redis_server: RedisServer, tmp_path: Path) -> None:
+    with GatedSite() as site:
+        workers = Workers(site, redis_server, tmp_path)
+        procs = [workers.start("a"), workers.start("b")]
+        wait_for_members(redis_server, 2)
+        site.gate.set()
+        results = [finish(proc) for proc in procs]
+        assert [r.returncode for r in results] == [0, 0], [r.stderr[-3000:] for r in results]
+        workers.assert_each_article_once()
+        summaries = workers.summaries()
+        # One run id for the crawl, one summary and one set of files per worker: <run-id>-<worker>-<n>.jsonl.
+        (run,) = {s["run_id"].rsplit("-", 1)[0] for s in summaries}
+        assert sorted(s["run_id"] for s in summaries) == [f"{run}-a", f"{run}-b"]
+        assert {p.name.rsplit("-", 1)[0] for p in workers.files()} <= {f"{run}-a", f"{run}-b"}
+        # Both worked: the frontier was shared, not crawled twice.
+        fetched = [s["counts"]["pages_fetched"] for s in summaries]
+        assert all(fetched), fetched
+        assert sum(s["counts"]["exported"] for s in summaries) == len(ARTICLES)
+        # A rerun over the same Redis knows every article: nothing is exported again.
+        again = workers.run("a", "b")
+        assert [r.returncode for r in again] == [0, 0], [r.stderr[-3000:] for r in again]
+        workers.assert_each_article_once()
 
 
 def test_a_worker_killed_mid_crawl(site: FixtureServer, redis_server: RedisServer, tmp_path: Path) -> None:
