@@ -473,3 +473,21 @@ def test_a_teaser_holding_the_storys_own_paragraph_is_no_lead() -> None:
     box = f"ridge wrote: {P1}"
     blocks = [Block("paragraph", P1), Block("paragraph", P2)]
     assert place_lead(blocks, [box], lambda text: 1) == (blocks, None)
+
+
+def test_a_label_every_item_of_a_list_repeats_stays_each_time() -> None:
+    """"Key features" over each of three kettles' own text is a part of each item, not a copy."""
+    items = [f"The {name} kettle heats a litre in {n} minutes, holds its heat for an hour and pours without a drip, and its lid opens wide."
+             for name, n in (("Acme", 3), ("Bolt", 4), ("Crest", 5))]  # fmt: skip
+    blocks = [b for item in items for b in (Block("heading", "Key features"), Block("paragraph", item))]
+    kept, removed = drop_noise(blocks, None, set())
+    assert (kept, removed) == (blocks, [])
+
+
+def test_a_heading_repeated_twice_or_over_repeated_text_is_a_copy() -> None:
+    twice = [Block("heading", "Key features"), Block("paragraph", P1), Block("heading", "Key features"), Block("paragraph", P2)]
+    kept, removed = drop_noise(twice, None, set())
+    assert [(r.rule, r.text) for r in removed] == [("duplicate", "Key features")]
+    again = [Block("heading", "Our view"), Block("paragraph", P1)] * 3  # the same section three times over
+    kept, removed = drop_noise(again, None, set())
+    assert kept == again[:2] and [r.rule for r in removed] == ["duplicate"] * 4

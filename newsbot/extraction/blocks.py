@@ -9,6 +9,7 @@ appear once, credit and source lines go, and the lead is found and put first.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -497,12 +498,15 @@ def drop_noise(
     removed: list[Removal] = []
     blocks = list(blocks)
     sections = _linked_section_heads(blocks, links) if links is not None else set()
+    headings = Counter(fold(block.text) for block in blocks if block.type == "heading")
     for i, block in enumerate(blocks):
         key = fold(block.text)
         if not key:
             continue
         if key in seen:
             kind: str | None = "title" if key in titles else "duplicate"
+            if kind == "duplicate" and headings[key] >= MIN_ITEM_LABELS and _heads_new_prose(blocks[i + 1 :], seen):
+                kind = None  # a label each item of a list repeats ("Key features", "Pros"), over its own text
         elif (words := _words(key)) in title_words or any(_headline_with_label(words, t) for t in title_words):
             kind = "title"  # "Kicker Headline" or "Headline | Section", punctuated its own way: the headline again
         elif long_seen.copied_in(key):
@@ -519,6 +523,23 @@ def drop_noise(
             long_seen.add(key)  # (a paragraph holding a quote's words is the story; the quote, its pull quote)
         kept.append(block)
     return kept, removed
+
+
+# A sub-heading repeated at least this many times, each time over at least this much new text,
+# labels a part of each item of a list: it stays every time.
+MIN_ITEM_LABELS = 3
+MIN_SECTION_PROSE_CHARS = 100
+
+
+def _heads_new_prose(following: list[Block], seen: set[str]) -> bool:
+    """Whether the blocks after a heading, up to the next heading, hold text not seen before on the page."""
+    prose = 0
+    for block in following:
+        if block.type == "heading":
+            break
+        if fold(block.text) not in seen:
+            prose += len(block.text)
+    return prose >= MIN_SECTION_PROSE_CHARS
 
 
 # A teaser card is a linked headline and one teaser of at most this many characters; a heading
