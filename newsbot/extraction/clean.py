@@ -54,6 +54,12 @@ class Removal:
 _PLAIN_QUOTES = (*((q, "'") for q in "‘’‚‛′"), *((q, '"') for q in "“”„‟″"))
 
 
+# Texts of a page are folded about eight times each (by the rules, the link index, the lead search):
+# the cache answers the repeats; a page holds a few thousand texts, so a window of them is enough.
+FOLD_CACHE = 8192
+
+
+@lru_cache(maxsize=FOLD_CACHE)
 def fold(text: str) -> str:
     """Comparison form: NFKC, quotes plain, case-folded, white space collapsed, edge punctuation stripped."""
     if not text.isascii():  # (ASCII text is already NFKC with plain quotes: skip the costly part)
