@@ -62,6 +62,16 @@ TICK = 0.5
 """Seconds between refreshes of this worker's busy mark and looks at the shared queue while waiting on others."""
 
 
+# A request the crawl has not seen goes on the queue in the same step: one round trip (and, with
+# appendfsync always, one fsync) instead of two. KEYS: seen set, queue; ARGV: fingerprint ("" for a
+# request that is never filtered), the encoded request. 1 when queued, 0 when seen before.
+_ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+return 1
+"""
+
+
 def encode_request(request: Request, spider: Spider) -> bytes | None:
     """The request as JSON, or None when it cannot leave this process (a closure callback, meta that is not data)."""
     try:
@@ -100,6 +110,7 @@ class RedisScheduler(BaseScheduler):
         self.starts_queued = self.starts_popped = 0
         """Start requests this worker put on / took off the shared queue: the difference went to another worker."""
         self.ticker = task.LoopingCall(self._tick)
+        self.enqueue_script = self.redis.register_script(_ENQUEUE)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
@@ -133,21 +144,26 @@ class RedisScheduler(BaseScheduler):
         return bool(self.local) or bool(self.redis.llen(self.queue_key))
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and not self.redis.sadd(self.seen_key, self.fingerprinter.fingerprint(request)):
-            self.stats.inc_value("dupefilter/filtered")
-            if "depth" not in request.meta:  # no depth yet: a start request, which another worker already took
-                self.stats.inc_value(START_TAKEN)
-            return False
+        fingerprint = b"" if request.dont_filter else self.fingerprinter.fingerprint(request)
         raw = encode_request(request, self.spider)
         if raw is None:
+            if fingerprint and not self.redis.sadd(self.seen_key, fingerprint):
+                return self._filtered(request)
             self.local.append(request)
             self.stats.inc_value("scheduler/enqueued/local")
         else:
-            self.redis.rpush(self.queue_key, raw)
+            if not self.enqueue_script(keys=[self.seen_key, self.queue_key], args=[fingerprint, raw]):
+                return self._filtered(request)
             self.starts_queued += "depth" not in request.meta
             self.stats.inc_value("scheduler/enqueued/redis")
         self.stats.inc_value("scheduler/enqueued")
         return True
+
+    def _filtered(self, request: Request) -> bool:
+        self.stats.inc_value("dupefilter/filtered")
+        if "depth" not in request.meta:  # no depth yet: a start request, which another worker already took
+            self.stats.inc_value(START_TAKEN)
+        return False
 
     def next_request(self) -> Request | None:
         if self.local:
