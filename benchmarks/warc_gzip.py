@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import argparse
 import time
-import zlib
 from pathlib import Path
 
 from newsbot.evaluation.corpora import load_corpus
-from newsbot.warc import GZIP_LEVEL
+from newsbot.warc import GZIP_LEVEL, gzip_member
 
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = (1, 2, 3, 4, 6, 9)
-
-
-def gzip_member(data: bytes, level: int) -> bytes:
-    member = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    return member.compress(data) + member.flush()
 
 
 def main() -> None:

@@ -107,6 +107,12 @@ def _original_headers(http_headers: StatusAndHeaders) -> dict[str, str]:
 GZIP_LEVEL = 3
 
 
+def gzip_member(data: bytes | memoryview, level: int = GZIP_LEVEL) -> bytes:
+    """``data`` as one whole gzip member: a WARC record as ``warc.gz`` readers expect it."""
+    member = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return member.compress(data) + member.flush()
+
+
 class _MemberWriter:
     """warcio's writer (``records`` makes the records), each record written as one gzip member, as
     ``gzip=True`` writes them, but at ``GZIP_LEVEL``."""
@@ -120,8 +126,7 @@ class _MemberWriter:
         self._buffer.seek(0)
         self._buffer.truncate()
         self.records.write_record(record)
-        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self._out.write(member.compress(self._buffer.getbuffer()) + member.flush())
+        self._out.write(gzip_member(self._buffer.getbuffer()))
 
 
 class WarcCapture:
