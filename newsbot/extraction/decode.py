@@ -57,9 +57,11 @@ codecs.register_error("newsbot-stray", _repair_stray)
 
 # Characters XML (so lxml) refuses: C0 controls but tab and line breaks, surrogates (JSON
 # escapes make lone ones), U+FFFE and U+FFFF. Vertical tab and form feed separate words.
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPACING_CONTROLS = re.compile("[\x0b\x0c]")
-_ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # either of the two
+_DROPPED = "\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_SPACING = "\x0b\x0c"
+_CONTROLS = re.compile(f"[{_DROPPED}]")
+_SPACING_CONTROLS = re.compile(f"[{_SPACING}]")
+_ANY_CONTROL = re.compile(f"[{_DROPPED}{_SPACING}]")
 # Text whose first characters are more than this share control or replacement characters
 # is binary data (an image, an archive), not a page with a few stray control bytes.
 MAX_CONTROL_SHARE = 0.05
@@ -68,13 +70,9 @@ BINARY_SNIFF_CHARS = 4096
 
 def drop_controls(text: str) -> str:
     """``text`` without the characters no page shows and an XML tree cannot hold."""
-    if not _ANY_CONTROL.search(text):  # one scan of a clean page's text, not two
+    if not _ANY_CONTROL.search(text):  # one scan of a clean page's text
         return text
-    if _CONTROLS.search(text):
-        text = _CONTROLS.sub("", text)
-    if _SPACING_CONTROLS.search(text):
-        text = _SPACING_CONTROLS.sub(" ", text)
-    return text
+    return _SPACING_CONTROLS.sub(" ", _CONTROLS.sub("", text))
 
 
 def looks_binary(text: str) -> bool:
