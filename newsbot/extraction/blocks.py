@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
+from itertools import takewhile
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
@@ -531,15 +532,14 @@ MIN_ITEM_LABELS = 3
 MIN_SECTION_PROSE_CHARS = 100
 
 
+def _section(following: list[Block]) -> Iterator[Block]:
+    """The blocks under a heading: those after it, up to the next heading."""
+    return takewhile(lambda block: block.type != "heading", following)
+
+
 def _heads_new_prose(following: list[Block], seen: set[str]) -> bool:
-    """Whether the blocks after a heading, up to the next heading, hold text not seen before on the page."""
-    prose = 0
-    for block in following:
-        if block.type == "heading":
-            break
-        if fold(block.text) not in seen:
-            prose += len(block.text)
-    return prose >= MIN_SECTION_PROSE_CHARS
+    """Whether the blocks under a heading hold text not seen before on the page."""
+    return sum(len(block.text) for block in _section(following) if fold(block.text) not in seen) >= MIN_SECTION_PROSE_CHARS
 
 
 # A teaser card is a linked headline and one teaser of at most this many characters; a heading
@@ -561,12 +561,10 @@ def _linked_section_heads(blocks: list[Block], links: LinkTexts) -> set[int]:
 
 
 def _opens_section(following: list[Block], links: LinkTexts) -> bool:
-    """Whether the blocks after a linked heading, up to the next heading, are prose of the page's own
-    (not link blocks) longer than a teaser card's."""
+    """Whether the blocks under a linked heading are prose of the page's own (not link blocks)
+    longer than a teaser card's."""
     prose = 0
-    for block in following:
-        if block.type == "heading":
-            break
+    for block in _section(following):
         if links.is_link_block(block.text):
             return False
         prose += len(block.text)
