@@ -73,14 +73,15 @@ def _own_texts(el: HtmlElement) -> Iterator[str]:
 
 
 def _has_own_text(el: HtmlElement) -> bool:
+    """``any(_own_texts(el))`` without the generator: asked of every element of every page."""
     text = el.text
     return bool(text and not text.isspace()) or any(c.tail and not c.tail.isspace() for c in el)
 
 
-def _stands_alone(el: HtmlElement) -> bool:
-    """No words directly in its parent: a line or label of its own (a menu entry, a meta line's part), not a
-    phrase inside a sentence or beside a label."""
-    return not any(_WORD.search(t) for t in _own_texts(el.getparent()))
+def _holds_no_words(parent: HtmlElement) -> bool:
+    """No words directly in a block's parent: the block is a line or label of its own (a menu entry,
+    a meta line's part), not a phrase inside a sentence or beside a label."""
+    return not any(_WORD.search(t) for t in _own_texts(parent))
 
 
 def _hash(key: str) -> str:
@@ -106,22 +107,22 @@ def template_blocks(tree: HtmlElement) -> Iterator[TemplateBlock]:
         return
     paths: dict[HtmlElement, str] = {body: "body"}
     steps: dict[tuple[str, str | None], str] = {}  # a page repeats a few tag and class pairs many times
-    alone: dict[HtmlElement, bool] = {}  # by parent: siblings share the answer
+    alone: dict[HtmlElement, bool] = {}  # _holds_no_words by parent: siblings share the answer
     for el in body.iterdescendants():
         if not isinstance(el.tag, str):
             continue
         key = (el.tag, el.get("class"))
         step = steps.get(key) or steps.setdefault(key, _step(el))
-        path = paths[el] = f"{paths.get(el.getparent(), '?')}/{step}"
+        parent = el.getparent()
+        path = paths[el] = f"{paths.get(parent, '?')}/{step}"
         if el.tag not in _TEXT_TAGS or not _has_own_text(el):
             continue
         text = text_of(el)
         if not text or len(text) > MAX_BLOCK_CHARS:
             continue
         said = _DIGITS.sub("0", fold(text))
-        parent = el.getparent()
         if parent not in alone:
-            alone[parent] = _stands_alone(el)
+            alone[parent] = _holds_no_words(parent)
         anywhere = (_hash(f"~{step}\n{said}"),) if alone[parent] else ()  # "~": no path starts with it
         yield TemplateBlock((_hash(f"{path}\n{said}"), *anywhere), el, text)
 
