@@ -807,6 +807,8 @@ def test_read_also_markers_in_more_scripts(marker: str) -> None:
         "حمّل تطبيق الجزيرة",
         "下载客户端，阅读更多",
         "アプリをダウンロード",
+        "地方新聞電子版が利用できる",
+        "電子版のお申し込みはこちら",
         "앱 다운로드",
         "ऐप डाउनलोड करें",
         "Download de app van de krant",
@@ -827,6 +829,7 @@ def test_app_and_subscription_promos_in_more_languages(text: str) -> None:
         "Gli abbonati a Netflix sono cresciuti del cinque per cento nel trimestre.",
         "इन नियमों को फॉलो करें, डॉक्टरों ने कहा।",
         "新聞を購読する人が減っている。",
+        "東京新聞電子版の読者は前年より増えた。",
     ],
 )
 def test_story_sentences_about_apps_and_subscribers_are_no_promo(text: str) -> None:
