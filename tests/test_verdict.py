@@ -244,3 +244,12 @@ def test_a_date_found_in_the_text_keeps_a_weakly_signed_page() -> None:
     # the page declares no date (its signals), but the metadata found one in the visible text
     url = "https://docs.example/docs/quickstart"
     assert verdict(_story(600), NO_LINKS, set(), "2024-05-12", url) is None
+
+
+def test_a_page_the_article_reading_leaves_too_short_is_read_again_as_a_listing() -> None:
+    """The div soup of an A-Z category index, made paragraphs for trafilatura, left it two stray lines
+    (too_short). Read again on the page's own markup, keeping headline links, the index is the body."""
+    expected = json.loads((FIXTURES / "catalog_index.json").read_text("utf-8"))
+    article = extract((FIXTURES / "catalog_index.html").read_bytes(), expected["url"])
+    assert all(name in article.body for name in ("Adapters", "Nails and Brads", "Wire Rope Clips"))
+    assert article.drop_reason == "no_article_signals"

@@ -48,8 +48,12 @@ SHORT_RESULT_CHARS = 1500
 MIN_PARAGRAPH_SHARE = 0.5
 
 
+def _chars(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
 def _stopped_early(blocks: list[Block], tree: HtmlElement) -> bool:
-    chars = sum(len(b.text) for b in blocks)
+    chars = _chars(blocks)
     if chars >= SHORT_RESULT_CHARS:
         return False
     paragraphs = sum(n for p in tree.iter("p") if (n := len(p.text_content())) >= STORY_PARAGRAPH_CHARS)
@@ -59,7 +63,7 @@ def _stopped_early(blocks: list[Block], tree: HtmlElement) -> bool:
 def _better_retry(blocks: list[Block], retry: list[Block]) -> bool:
     if len(blocks) <= FEW_BLOCKS:
         return len(retry) > len(blocks)
-    return sum(len(b.text) for b in retry) > sum(len(b.text) for b in blocks)
+    return _chars(retry) > _chars(blocks)
 
 
 def main_text(tree: HtmlElement, url: str, fast: bool) -> list[Block]:
@@ -166,8 +170,10 @@ def _story(
     explain: bool,
     main: dict[bool, list[Block]],
     listing: bool = False,
+    structure: bool = True,
 ) -> _Story:
-    """The body cascade on the page's tree: tree rules, structure, main text, block rules, lead.
+    """The body cascade on the page's tree: tree rules, structure (unless ``structure`` is off),
+    main text, block rules, lead.
 
     ``main`` holds trafilatura's blocks of this tree by ``fast``: a second reading of the same
     tree (the listing pass) reuses them, as the tree rules give the same tree again.
@@ -175,7 +181,7 @@ def _story(
     if (body_el := cleaned.find("body")) is not None:
         unwrap_layout_tables(body_el)
     trace.removed += clean_tree(cleaned)
-    if body_el is not None:
+    if body_el is not None and structure:
         split_double_breaks(body_el)
         divs_to_paragraphs(body_el)  # (decides on the page's own paragraph markup, so before …)
         wrap_loose_text(body_el)  # (… the loose runs it turns into paragraphs)
@@ -302,6 +308,18 @@ def _extract(
         # are other stories' teasers). The verdict stands; the body is read again keeping them.
         trace.removed, trace.kept = [], []
         story = _story(cleaned, url, meta, names, trace, explain, main, listing=True)
+    elif drop_reason == "too_short" and not from_template:
+        # too little for an article: a page of links in bare divs (a catalog's A-Z index) that the
+        # structure steps turned into stray paragraphs. Read on its own markup as a listing instead,
+        # when that shows more; a reading that now looks like an article is still too short for one.
+        listed_trace = Trace(outside=trace.outside)
+        fresh = _parse(body, url, headers).page.tree
+        if hints:
+            apply_hints(fresh, hints)
+        listed = _story(fresh, url, meta, names, listed_trace, explain, {}, listing=True, structure=False)
+        if _chars(listed.blocks) > _chars(story.blocks):
+            story, trace.removed, trace.kept = listed, listed_trace.removed, listed_trace.kept
+            drop_reason = article_verdict(story.blocks, story.links, meta, signals, canonical or url) or "too_short"
     blocks, lead = story.blocks, story.lead
     paragraphs = [b.text for b in blocks]
     body_text = "\n\n".join(paragraphs)
