@@ -350,6 +350,7 @@ def test_a_summary_heading_over_story_paragraphs_stays() -> None:
     [
         "Join us on Telegram for breaking news",
         "Subscribe to our newsletter and get the day's news every morning",
+        "Check out more of our latest travel stories by signing up to our free weekly newsletter",
         "Подписывайтесь на наш Telegram-канал",
         "Telegram-ға жазылыңыз!",
         "Folgen Sie uns auf Instagram",
