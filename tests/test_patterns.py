@@ -25,7 +25,7 @@ from newsbot.extraction.blocks import (
     line_kind,
     site_names,
 )
-from newsbot.extraction.clean import clean_tree, text_of
+from newsbot.extraction.clean import clean_tree, is_share_text, text_of
 from newsbot.extraction.patterns import PATTERN_DIR, load_patterns
 from newsbot.extraction.structure import split_double_breaks
 from newsbot.tables import load_table
@@ -100,11 +100,22 @@ def test_regex_tables_compile(name: str) -> None:
 SHARE_LABELS = {
     "en": "Share", "ru": "Поделиться", "kk": "Бөлісу", "uk": "Поділитися", "de": "Teilen", "fr": "Partager",
     "es": "Compartir", "it": "Condividi", "pt": "Compartilhar", "tr": "Paylaş", "ar": "شارك", "zh": "分享",
+    "ja": "シェア", "ko": "공유하기",
 }
 
 
-def test_share_labels_cover_twelve_languages() -> None:
+def test_share_labels_cover_fourteen_languages() -> None:
     assert set(load_patterns("share_labels")["labels"]) == set(SHARE_LABELS)
+
+
+@pytest.mark.parametrize(
+    "toast",
+    ["URL copied", "Link kopiert", "Lien copié !", "Enlace copiado", "Ссылка скопирована", "链接已复制",
+     "リンクをコピーしました", "기사 URL이 복사되었습니다."],
+)
+def test_a_copy_link_confirmation_is_share_text(toast: str) -> None:
+    """The share bar's "link copied" toast, left in the markup, is share text in every language."""
+    assert is_share_text(toast)
 
 
 @pytest.mark.parametrize(("language", "label"), sorted(SHARE_LABELS.items()))
