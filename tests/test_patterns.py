@@ -454,6 +454,9 @@ def test_credit_lines() -> None:
     assert is_credit_line("Additional reporting from PA", names)
     assert is_credit_line("First published in The Conversation", names)
     assert is_credit_line("Übersetzung und Adaptierung: AFP Deutschland", names)
+    assert is_credit_line("(dmk)", names)  # the editor's initials signing off a story
+    assert is_credit_line("(dpa/lnw)", names)
+    assert not is_credit_line("(2024)", names)
     assert not is_credit_line("Reporting on the war has become more dangerous, the union said.", names)
     assert not is_credit_line("Reporting by the Guardian showed that the ministry knew of the leak.", names)
     assert not is_credit_line("Die Redaktion hat den Bericht am Montag geprüft.", names)
