@@ -500,6 +500,12 @@ def test_consent_prompts() -> None:
         ("By the way, the council never voted on the plan.", False),
         ("By Tuesday the river had risen by two metres", False),
         ("Jane Doe", False),
+        ("홍길동 기자", True),
+        ("박준석 기자 외 1명", True),
+        ("山田太郎記者", True),
+        ("ワシントン＝山田太郎", False),
+        ("기자들이 현장을 취재했다.", False),
+        ("政府は記者会見で説明した。", False),
     ],
 )
 def test_bylines(text: str, expected: bool) -> None:

@@ -229,7 +229,10 @@ def _byline_regex() -> tuple[re.Pattern[str], int]:
     # prefix, optional colon, then one to five name-like words and nothing else
     name = r"[^\W\d_][\w.'’-]*"
     pattern = rf"^(?i:{'|'.join(map(re.escape, prefixes))})\s*[:：]?\s+(?P<names>{name}(?:\s*(?:,|and|und|et|y|e|и|ve|&)?\s*{name}){{0,5}})\s*$"
-    return re.compile(pattern), data["max_chars"]
+    suffixes = sorted({s for ss in data["suffixes"].values() for s in ss}, key=len, reverse=True)
+    # names, then the title after them: "홍길동 기자", "박준석 기자 외 1명", "山田太郎記者"
+    titled = rf"^(?P<titled>{name}(?:[\s,·]+{name}){{0,2}}?)\s*(?:{'|'.join(map(re.escape, suffixes))})(?:\s*외\s*\d+\s*명)?\s*$"
+    return re.compile(f"{pattern}|{titled}"), data["max_chars"]
 
 
 _CONNECTORS = frozenset({"and", "und", "et", "y", "e", "и", "ve", "&", "van", "von", "de", "da", "di", "del", "der", "al", "bin", "ibn"})
@@ -241,7 +244,7 @@ def is_byline(text: str) -> bool:
     match = regex.match(text) if len(text) <= limit else None
     if match is None:
         return False
-    words = re.findall(r"[^\W\d_][\w.'’-]*", match.group("names"))
+    words = re.findall(r"[^\W\d_][\w.'’-]*", match.group("names") or match.group("titled"))
     return all(not w[0].islower() or w.lower() in _CONNECTORS for w in words)
 
 
