@@ -396,6 +396,13 @@ def test_a_summary_heading_over_story_paragraphs_stays() -> None:
         "Vous avez été témoin ? Écrivez-nous à redaction@example.fr",
         "Create an account or sign in to comment",
         "You must be logged in to post a comment.",
+        "Thanks for subscribing! Look out for your first newsletter in your inbox soon!",
+        "Awesome, you're subscribed!",
+        "Enter email address",
+        "No thanks",
+        "Danke für Ihre Anmeldung!",
+        "Votre adresse e-mail",
+        "¡Gracias por suscribirte!",
     ],
 )
 def test_promo_lines_are_promos(text: str) -> None:
@@ -851,6 +858,8 @@ def test_app_and_subscription_promos_in_more_languages(text: str) -> None:
         "इन नियमों को फॉलो करें, डॉक्टरों ने कहा।",
         "新聞を購読する人が減っている。",
         "東京新聞電子版の読者は前年より増えた。",
+        "The hackers stole every customer's email address and password.",
+        "No, thanks to the rain the match was called off at half time.",
     ],
 )
 def test_story_sentences_about_apps_and_subscribers_are_no_promo(text: str) -> None:
