@@ -222,12 +222,16 @@ def _word_ends(text: str, end: int) -> bool:
     return not text[end - 1].isascii() or _INFLECTED_END.match(text, end) is not None
 
 
+# A name-like word of a byline: a letter, then letters, digits, dots, apostrophes or hyphens.
+_NAME_WORD = r"[^\W\d_][\w.'’-]*"
+
+
 @lru_cache(maxsize=1)
 def _byline_regex() -> tuple[re.Pattern[str], int]:
     data = load_patterns("bylines")
     prefixes = sorted({p for ps in data["prefixes"].values() for p in ps}, key=len, reverse=True)
     # prefix, optional colon, then one to five name-like words and nothing else
-    name = r"[^\W\d_][\w.'’-]*"
+    name = _NAME_WORD
     pattern = rf"^(?i:{'|'.join(map(re.escape, prefixes))})\s*[:：]?\s+(?P<names>{name}(?:\s*(?:,|and|und|et|y|e|и|ve|&)?\s*{name}){{0,5}})\s*$"
     suffixes = sorted({s for ss in data["suffixes"].values() for s in ss}, key=len, reverse=True)
     # names, then the title after them: "홍길동 기자", "박준석 기자 외 1명", "山田太郎記者"
@@ -244,7 +248,7 @@ def is_byline(text: str) -> bool:
     match = regex.match(text) if len(text) <= limit else None
     if match is None:
         return False
-    words = re.findall(r"[^\W\d_][\w.'’-]*", match.group("names") or match.group("titled"))
+    words = re.findall(_NAME_WORD, match.group("names") or match.group("titled"))
     return all(not w[0].islower() or w.lower() in _CONNECTORS for w in words)
 
 
