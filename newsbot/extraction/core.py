@@ -98,13 +98,17 @@ class _Parsed:
         return list(template_blocks(self.page.tree))
 
 
-def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> _Parsed:
-    """Decode and parse once, and fix the page's identity: site, canonical URL and record id."""
+def _tree(body: bytes, headers: Mapping[str, str] | None) -> HtmlElement:
+    """The page's bytes decoded (HTTP charset first) and parsed."""
     if not body or not body.strip():
         raise ExtractionError("empty document")
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
-    decoded = decode_html(body, lowered.get("content-type"))
-    page = ParsedPage.from_tree(parse_html(decoded.text), url)
+    return parse_html(decode_html(body, lowered.get("content-type")).text)
+
+
+def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> _Parsed:
+    """Decode and parse once, and fix the page's identity: site, canonical URL and record id."""
+    page = ParsedPage.from_tree(_tree(body, headers), url)
     site = site_of(url)
     canonical = _canonical(page, site)
     if site is None and canonical is not None:
@@ -313,7 +317,7 @@ def _extract(
         # structure steps turned into stray paragraphs. Read on its own markup as a listing instead,
         # when that shows more; a reading that now looks like an article is still too short for one.
         listed_trace = Trace(outside=trace.outside)
-        fresh = _parse(body, url, headers).page.tree
+        fresh = _tree(body, headers)
         if hints:
             apply_hints(fresh, hints)
         listed = _story(fresh, url, meta, names, listed_trace, explain, {}, listing=True, structure=False)
