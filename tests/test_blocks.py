@@ -51,6 +51,18 @@ def test_trafilatura_xml_body_becomes_typed_blocks() -> None:
     ]
 
 
+def test_code_is_a_block_of_its_own_kind() -> None:
+    """trafilatura's <code> and a readability body's <pre> are code, not prose: a reader (and the
+    duplicate rule) tells a snippet from a paragraph."""
+    for markup in ("<body><p>Create a charge:</p><code>curl https://api.example/v1/charges -d amount=1099</code></body>",
+                   "<div><p>Create a charge:</p><pre>curl https://api.example/v1/charges -d amount=1099</pre></div>"):  # fmt: skip
+        body = lxml.html.fromstring(markup) if markup.startswith("<div") else lxml.etree.fromstring(markup)
+        assert _pairs(body_blocks(body)) == [
+            ("paragraph", "Create a charge:"),
+            ("code", "curl https://api.example/v1/charges -d amount=1099"),
+        ]
+
+
 def test_a_nested_list_is_read_once() -> None:
     """An item holding a sub-list is its own words; the sub-list's items follow as items, not twice."""
     for markup in ("<body><list><item>France<list><item>Bordeaux: reds</item><item>Alsace: whites</item></list> and more</item>"
@@ -106,6 +118,16 @@ def test_title_repeat_and_exact_duplicate_go() -> None:
     kept, removed = drop_noise(blocks, 'Council approves "budget"', set())
     assert [b.text for b in kept] == [P1, P2]
     assert [(r.rule, r.text) for r in removed] == [("title", "Council Approves “Budget”"), ("duplicate", P1)]
+
+
+def test_repeated_code_stays() -> None:
+    """Documentation shows the same snippet on purpose (an object in a request and in its response, a
+    command in two steps of a tutorial); a repeated paragraph is still a copy."""
+    code = Block("code", '{"id": "ch_3Mml", "object": "charge", "amount": 1099, "currency": "usd"}')
+    blocks = [Block("paragraph", P1), code, Block("paragraph", P2), code, Block("paragraph", P1)]
+    kept, removed = drop_noise(blocks, None, set())
+    assert kept == blocks[:4]
+    assert [(r.rule, r.text) for r in removed] == [("duplicate", P1)]
 
 
 def test_a_copy_of_another_sources_headline_is_the_title_too() -> None:

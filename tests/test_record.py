@@ -88,12 +88,12 @@ def test_schema_requires_exactly_the_record_fields_in_order(schema: dict[str, An
 def test_schema_block_types_match_the_record(schema: dict[str, Any]) -> None:
     items = schema["properties"]["blocks"]["items"]
     assert items["required"] == [f.name for f in dataclasses.fields(Block)]
-    assert set(items["properties"]["type"]["enum"]) == {"paragraph", "heading", "quote", "list_item", "table"}
+    assert set(items["properties"]["type"]["enum"]) == {"paragraph", "heading", "quote", "list_item", "table", "code"}
 
 
 def test_schema_version_is_pinned(schema: dict[str, Any]) -> None:
     assert schema["properties"]["schema_version"] == {"const": SCHEMA_VERSION, "description": schema["properties"]["schema_version"]["description"]}
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
 
 
 def test_fixture_page_records_validate(
@@ -151,7 +151,7 @@ def test_a_record_missing_a_field_fails(
         ({"is_article": "yes"}, "is_article is a boolean"),
         ({"is_article": True, "drop_reason": "too_short"}, "an article has no drop reason"),
         ({"is_article": False, "drop_reason": None}, "a non-article says why"),
-        ({"schema_version": 1}, "schema_version is 2"),
+        ({"schema_version": 2}, "schema_version is 3"),
         ({"language": "rus"}, "language is ISO 639-1"),
         ({"published": "13.10.2015"}, "dates are ISO 8601"),
         ({"fetched_at": "2015-10-13T10:45:00+06:00"}, "fetched_at is UTC"),

@@ -32,6 +32,7 @@ def element_text(el: _Element) -> str:
 
 HEADINGS = frozenset({"head", "h1", "h2", "h3", "h4", "h5", "h6"})
 _QUOTES = frozenset({"quote", "blockquote"})
+_CODE = frozenset({"code", "pre"})  # trafilatura's code block; a readability body's <pre>
 _LISTS = frozenset({"list", "ul", "ol", "dl"})
 _ITEMS = ("item", "li", "dt", "dd")
 
@@ -69,8 +70,8 @@ def table_text(table: _Element) -> str:
 
 
 def text_kind(tag: str) -> str:
-    """The block type of a text element that is no list item or table: heading, quote or paragraph."""
-    return "heading" if tag in HEADINGS else "quote" if tag in _QUOTES else "paragraph"
+    """The block type of a text element that is no list item or table: heading, quote, code or paragraph."""
+    return "heading" if tag in HEADINGS else "quote" if tag in _QUOTES else "code" if tag in _CODE else "paragraph"
 
 
 def _walk(el: _Element, blocks: list[Block]) -> None:
@@ -511,8 +512,10 @@ def drop_noise(
         key = fold(block.text)
         if not key:
             continue
-        if key in seen:
-            kind: str | None = "title" if key in titles else "duplicate"
+        if key in seen and block.type == "code":
+            kind: str | None = None  # a snippet shown again on purpose (a request and its response, two steps)
+        elif key in seen:
+            kind = "title" if key in titles else "duplicate"
             if kind == "duplicate" and headings[key] >= MIN_ITEM_LABELS and _heads_new_prose(blocks[i + 1 :], seen):
                 kind = None  # a label each item of a list repeats ("Key features", "Pros"), over its own text
         elif (words := _words(key)) in title_words or any(_headline_with_label(words, t) for t in title_words):

@@ -5,7 +5,7 @@ Built last (stage 14), from the blocks and metadata the earlier stages produced.
 The contract is ``article.schema.json`` beside this module (JSON Schema 2020-12): field names and
 their order are fixed, new fields are additions at the end, and each addition (or change of meaning) takes the
 next ``schema_version``: 2 added publisher, description, section, images, word_count, published_utc, warc_file
-and warc_record_id.
+and warc_record_id; 3 added the ``code`` block type.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SPACE = re.compile(r"\s+")
 # Chinese and Japanese write no spaces between words: each Han, Hiragana or Katakana character counts as a
@@ -30,7 +30,7 @@ class Block:
     """One structural piece of the body, in reading order."""
 
     type: str
-    """One of paragraph, heading, quote, list_item, table."""
+    """One of paragraph, heading, quote, list_item, table, code."""
     text: str
 
 
