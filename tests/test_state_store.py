@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from query_plans import query_plans
 
 from newsbot.state import Seen, StateStore, Validators
 from newsbot.state.store import STORE_FILE
@@ -152,18 +153,13 @@ def test_fingerprints_keep_the_newest_and_load_oldest_first(store: StateStore) -
     assert [row[0] for row in store.fingerprints()] == ["id-3", "id-4", "id-2"]
 
 
-def test_saving_a_fingerprint_reads_no_whole_table(store: StateStore, tmp_path: Path) -> None:
+def test_saving_a_fingerprint_reads_no_whole_table(store: StateStore) -> None:
     """Every article saves its fingerprint in the reactor thread, with up to 10,000 kept: finding the newest
     seq and forgetting the oldest must go through an index, not a scan of every kept signature."""
     for n in range(1, 4):
         store.save_fingerprint(f"id-{n}", bytes([n]) * 8, None, keep=2)
-    statements: list[str] = []
-    store._db.set_trace_callback(statements.append)
-    store.save_fingerprint("id-4", b"sig", None, keep=2)
-    store._db.set_trace_callback(None)
-    plans = {sql: [row[3] for row in store._db.execute("EXPLAIN QUERY PLAN " + sql)]
-             for sql in statements if "fingerprints" in sql and not sql.lstrip().upper().startswith("INSERT")}
-    assert len(plans) == 2, statements  # the newest seq, the oldest forgotten
+    plans = query_plans(store._db, lambda: store.save_fingerprint("id-4", b"sig", None, keep=2), "fingerprints")
+    assert len(plans) == 2, plans  # the newest seq, the oldest forgotten
     for sql, plan in plans.items():
         assert not any(step.startswith("SCAN fingerprints") for step in plan), (sql, plan)
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from query_plans import query_plans
 
 from newsbot.extraction import Hints, Trace, extract, learn
 from newsbot.state import template_store as templates_module
@@ -103,6 +104,20 @@ def test_store_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     (urls,) = store._db.execute("SELECT COUNT(*) FROM pages").fetchone()
     assert signatures <= 50 and urls <= 20
     assert {f"shared-{i}" for i in range(5)} <= store.boilerplate("big.example")
+
+
+def test_forgetting_a_big_sites_oldest_urls_reads_no_whole_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_URLS_PER_SITE every page learned forgets the site's oldest URL: through an index on the
+    page number, not a pass over the site's thousands of remembered URLs."""
+    monkeypatch.setattr(templates_module, "MAX_URLS_PER_SITE", 3)
+    store = SqliteTemplateStore()
+    for page in range(5):
+        store.learn("big.example", f"url-{page}", ["shared"])
+    plans = query_plans(store._db, lambda: store.learn("big.example", "url-5", ["shared"]), "pages")
+    forget = [plan for sql, plan in plans.items() if sql.lstrip().upper().startswith("DELETE")]
+    assert forget and all(any("seq<" in step for step in plan) for plan in forget), plans
+    (urls,) = store._db.execute("SELECT COUNT(*) FROM pages").fetchone()
+    assert urls == 3
 
 
 def test_fixture_site_articles_survive_their_own_template() -> None:

@@ -51,6 +51,8 @@ class SqliteTemplateStore(TemplateStore):
             -- commits export articles exactly once, keeps FULL). Halves a crawl's per-page learning cost.
             PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS pages (site TEXT, url_id TEXT, seq INTEGER, PRIMARY KEY (site, url_id));
+            -- A big site forgets its oldest URL with every page learned: by page number, not a pass over the site.
+            CREATE INDEX IF NOT EXISTS pages_by_seq ON pages(site, seq);
             CREATE TABLE IF NOT EXISTS sites (site TEXT PRIMARY KEY, pages INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS signatures (site TEXT, signature TEXT, pages INTEGER NOT NULL,
                                                    PRIMARY KEY (site, signature));
