@@ -10,6 +10,7 @@ from redis_server import RedisServer, require_redis_server
 from test_state_store import seen
 from test_templates import _OLD_SCHEMA
 
+from newsbot.extraction.templates import MIN_PAGES, total_weight
 from newsbot.state import template_store as templates_module
 from newsbot.state.template_store import SqliteTemplateStore
 from newsbot.state import StateStore, Validators
@@ -97,6 +98,35 @@ def test_templates_agree_with_sqlite_past_the_window_and_the_bounds(
             assert both[0].boilerplate("big.example") == both[1].boilerplate("big.example"), page
     assert both[1].boilerplate("big.example") == {"footer", "new-menu"}
     assert both[0].knows("big.example", "url-199") and both[1].knows("big.example", "url-199")
+
+
+def test_a_sites_repeated_signatures_are_indexed_through_learning_pruning_and_upgrade(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """boilerplate() reads a site's "repeated" set, not its whole hash (most signatures are story text seen
+    once): the set must hold exactly the signatures seen on MIN_PAGES - 1 pages or more, whatever happened."""
+    monkeypatch.setattr(redis_store_module, "MAX_SIGNATURES_PER_SITE", 12)
+    client = connect(redis_url)
+    store = RedisTemplateStore(client, "idx")
+
+    def repeated(site: str) -> tuple[set[bytes], set[bytes]]:
+        values = client.hgetall(f"idx:templates:{site}:signatures")
+        want = {name for name, value in values.items() if int(value.split()[0]) >= MIN_PAGES - 1}
+        return client.smembers(f"idx:templates:{site}:repeated"), want
+
+    for page in range(30):  # past the signature bound: pruning forgets the lightest, the set with them
+        store.learn("big.example", f"url-{page}", ["menu", "footer", *(["column"] if page % 3 == 0 else []), f"story-{page}"])
+        members, want = repeated("big.example")
+        assert members == want, page
+    assert {b"menu", b"footer", b"column"} <= members
+    total = repr(total_weight(10, store.decay))  # a site learned before the set existed: "menu" on all its pages
+    client.hset("idx:templates:pages", "old.example", 10)
+    client.hset("idx:templates:weights", "old.example", total)
+    client.hset("idx:templates:old.example:signatures", mapping={"menu": f"10 {total} 10", "rare": "1 1.0 3"})
+    assert store.boilerplate("old.example") == {"menu"}  # answered from the whole hash
+    store.learn("old.example", "url-11", ["new"])
+    assert repeated("old.example") == ({b"menu"}, {b"menu"})
+    assert store.boilerplate("old.example") == {"menu"}
 
 
 def test_templates_learned_before_the_window_agree_with_sqlite(redis_url: str, tmp_path: Path) -> None:

@@ -284,13 +284,22 @@ local count = before + 1
 redis.call('HSET', KEYS[1], site, count)
 redis.call('HSET', KEYS[2], site, string.format('%.17g', total * decay ^ 1 + 1))
 redis.call('ZADD', KEYS[3], count, ARGV[1])
-for i = 6, #ARGV do
+local min_pages = tonumber(ARGV[6])
+local indexed = redis.call('EXISTS', KEYS[5]) == 1
+for i = 7, #ARGV do
   local old = redis.call('HGET', KEYS[4], ARGV[i])
   if old then
     local pages, weight, seen = read(old)
     redis.call('HSET', KEYS[4], ARGV[i], write(pages + 1, weight * decay ^ (count - seen) + 1, count))
+    if indexed and pages + 1 == min_pages then redis.call('SADD', KEYS[5], ARGV[i]) end  -- (built with the rest)
   else
     redis.call('HSET', KEYS[4], ARGV[i], write(1, 1.0, count))
+  end
+end
+if not indexed then  -- a site learned before the index (or with nothing repeated yet): build it from the hash
+  local all = redis.call('HGETALL', KEYS[4])
+  for i = 1, #all, 2 do
+    if tonumber(string.match(all[i + 1], '^%d+')) >= min_pages then redis.call('SADD', KEYS[5], all[i]) end
   end
 end
 local max_signatures = tonumber(ARGV[3])
@@ -302,19 +311,35 @@ if redis.call('HLEN', KEYS[4]) > max_signatures then  -- the lightest go first, 
     weights[#weights + 1] = {all[i], weight * decay ^ (count - seen)}
   end
   table.sort(weights, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
-  for i = 1, #weights - math.floor(max_signatures / 2) do redis.call('HDEL', KEYS[4], weights[i][1]) end
+  for i = 1, #weights - math.floor(max_signatures / 2) do
+    redis.call('HDEL', KEYS[4], weights[i][1])
+    redis.call('SREM', KEYS[5], weights[i][1])
+  end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', count - tonumber(ARGV[4]))
 return count
 """
 # The signatures seen on at least ARGV[2] pages whose weight at page ARGV[1] is at least ARGV[3] (decay ARGV[4];
-# bare counts read with the site's pages and total weight ARGV[1] and ARGV[5]).
+# bare counts read with the site's pages and total weight ARGV[1] and ARGV[5]). Only the signatures of the
+# site's "repeated" set (KEYS[2], kept by the learn script) can be: most of a site's signatures are story text
+# seen once, so the set is a small part of the hash; without the set (a site learned before it) every one is read.
 _BOILERPLATE = _SIGNATURE_VALUES + """
 local now, min_pages, need, decay = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local out, all = {}, redis.call('HGETALL', KEYS[1])
-for i = 1, #all, 2 do
-  local pages, weight, seen = read(all[i + 1], now, tonumber(ARGV[5]))
-  if pages >= min_pages and weight * decay ^ (now - seen) >= need then out[#out + 1] = all[i] end
+local names, values = {}, {}
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  names = redis.call('SMEMBERS', KEYS[2])
+  for i, name in ipairs(names) do values[i] = redis.call('HGET', KEYS[1], name) end
+else
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do names[#names + 1], values[#values + 1] = all[i], all[i + 1] end
+end
+local out = {}
+for i, name in ipairs(names) do
+  local value = values[i]
+  if value then
+    local pages, weight, seen = read(value, now, tonumber(ARGV[5]))
+    if pages >= min_pages and weight * decay ^ (now - seen) >= need then out[#out + 1] = name end
+  end
 end
 return out
 """
@@ -325,7 +350,9 @@ class RedisTemplateStore(TemplateStore):
 
     Keys: ``<prefix>:templates:pages`` HASH site -> pages learned, ``<prefix>:templates:weights`` HASH site ->
     its total weight; per site ``<prefix>:templates:<site>:urls`` ZSET url id -> page number and
-    ``<prefix>:templates:<site>:signatures`` HASH signature -> "pages weight seen". The weights, window and
+    ``<prefix>:templates:<site>:signatures`` HASH signature -> "pages weight seen", and
+    ``<prefix>:templates:<site>:repeated`` SET of its signatures seen on MIN_PAGES - 1 pages or more (the
+    only ones boilerplate can be: reading them, not the whole hash, is the per-page cost). The weights, window and
     bounds are the SQLite store's (:mod:`newsbot.state.template_store`); nothing is cached in the process, since other workers keep learning.
     """
 
@@ -340,7 +367,7 @@ class RedisTemplateStore(TemplateStore):
         self.redis.close()
 
     def _site_keys(self, site: str) -> list[str]:
-        site_keys = [f"{self.prefix}:{site}:urls", f"{self.prefix}:{site}:signatures"]
+        site_keys = [f"{self.prefix}:{site}:urls", f"{self.prefix}:{site}:signatures", f"{self.prefix}:{site}:repeated"]
         return [f"{self.prefix}:pages", f"{self.prefix}:weights", *site_keys]
 
     def pages(self, site: str) -> int:
@@ -353,14 +380,14 @@ class RedisTemplateStore(TemplateStore):
         """Count one page's signatures for its site; False (nothing learned) for a known URL or no site."""
         if not site:
             return False
-        args = [url_id, site, MAX_SIGNATURES_PER_SITE, MAX_URLS_PER_SITE, self.decay, *sorted(set(signatures))]
+        args = [url_id, site, MAX_SIGNATURES_PER_SITE, MAX_URLS_PER_SITE, self.decay, MIN_PAGES - 1, *sorted(set(signatures))]
         return bool(self._learn(keys=self._site_keys(site), args=args))
 
     def boilerplate(self, site: str | None) -> frozenset[str]:
         """Signatures the site's template says are boilerplate (empty before MIN_PAGES pages)."""
         if not site:
             return frozenset()
-        pages_key, weights_key, _, signatures_key = self._site_keys(site)
+        pages_key, weights_key, _, signatures_key, repeated_key = self._site_keys(site)
         with self.redis.pipeline() as read:  # one MULTI: the pages and the weight of the same moment
             stored_pages, stored_weight = read.hget(pages_key, site).hget(weights_key, site).execute()
         pages = int(stored_pages or 0)
@@ -369,5 +396,5 @@ class RedisTemplateStore(TemplateStore):
         legacy = total_weight(pages, self.decay)  # a site not learned into since the window came
         weight = float(stored_weight) if stored_weight is not None else legacy
         args = [pages, MIN_PAGES - 1, threshold(weight), self.decay, legacy]
-        rows = self._boilerplate_of(keys=[signatures_key], args=args)
+        rows = self._boilerplate_of(keys=[signatures_key, repeated_key], args=args)
         return frozenset(row.decode() for row in rows)
