@@ -120,6 +120,18 @@ def test_forgetting_a_big_sites_oldest_urls_reads_no_whole_site(monkeypatch: pyt
     assert urls == 3
 
 
+def test_boilerplate_is_read_from_the_signatures_seen_on_several_pages() -> None:
+    """Each page asks for its site's boilerplate, and most of a big site's up to 4,000 signatures are story
+    text seen once: the query goes by page count through an index, not over every signature of the site."""
+    store = SqliteTemplateStore()
+    for page in range(5):
+        store.learn("big.example", f"url-{page}", ["menu", f"story-{page}"])
+    plans = query_plans(store._db, lambda: store.boilerplate("big.example"), "signatures")
+    reads = [plan for sql, plan in plans.items() if sql.lstrip().upper().startswith("SELECT")]
+    assert reads and all(any("pages>?" in step for step in plan) for plan in reads), plans
+    assert store.boilerplate("big.example") == {"menu"}
+
+
 def test_fixture_site_articles_survive_their_own_template() -> None:
     """On the Steppe Herald site every story stays exact once its template is learned."""
     site = ROOT / "fixtures" / "site"

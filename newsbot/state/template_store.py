@@ -56,6 +56,8 @@ class SqliteTemplateStore(TemplateStore):
             CREATE TABLE IF NOT EXISTS sites (site TEXT PRIMARY KEY, pages INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS signatures (site TEXT, signature TEXT, pages INTEGER NOT NULL,
                                                    PRIMARY KEY (site, signature));
+            -- Boilerplate is read from the signatures seen on several pages: not a pass over all of the site's.
+            CREATE INDEX IF NOT EXISTS signatures_by_pages ON signatures(site, pages);
             """
         )
         self._add_weights()
