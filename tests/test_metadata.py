@@ -267,6 +267,7 @@ def test_best_date_skips_unreadable_values() -> None:
         (["Otto Beispiel (obe)"], None, None, ["Otto Beispiel"]),
         (["신현주 기자"], None, None, ["신현주"]),
         (["https://example.com/authors/jane", "jane@example.com", "12.05.2024"], None, None, []),
+        (["Home » Consulting & Services » Cybersecurity", "News › Politics"], None, None, []),  # a breadcrumb trail
     ],
 )
 def test_clean_authors(raw: list[str], sitename: str | None, site: str | None, expected: list[str]) -> None:
@@ -284,6 +285,14 @@ def test_an_organization_is_credited_when_no_person_is() -> None:
 def test_visible_byline_found_by_trafilatura_xpaths() -> None:
     body = "<article><h1>Bridges</h1><div class='post-meta'><span class='author vcard'>Jane Doe</span></div><p>Text</p></article>"
     assert read_metadata(_page(body=body)).authors == ["Jane Doe"]
+
+
+def test_a_breadcrumb_trail_in_a_byline_slot_names_no_author() -> None:
+    """A theme's meta line ("post-meta-detail no-byline") holding the breadcrumb trail: the byline XPaths
+    (newsbot's and trafilatura's) match its class, but a trail is no person."""
+    body = ("<div class='post-meta-detail no-byline'><a href='/'>Home</a> » <a href='/solutions/'>Consulting &amp; "
+            "Services</a> » <strong>Cybersecurity</strong></div><article><h1>Bridges</h1><p>Text</p></article>")  # fmt: skip
+    assert read_metadata(_page(body=body)).authors == []
 
 
 def test_date_from_running_text_when_structured_data_has_none() -> None:

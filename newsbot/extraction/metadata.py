@@ -180,6 +180,8 @@ _NAME_SUFFIX = re.compile(r"\s*(?:\([^()]{1,6}\)|기자|記者|特派員|특파�
 # "mdr.de", "ORF.at/Agenturen", "(www.dw.com)": a host, not a person
 _DOMAIN = re.compile(r"[a-z0-9-]{2,}\.[a-z]{2,6}\b", re.IGNORECASE)
 # "(Image: Getty Images)", "Photo: …": picture credits that sit in author slots
+# A breadcrumb trail's separators ("Home » Services", "News › Politics"): a navigation line, never a person.
+_TRAIL = re.compile(r"[»›→]|\s>\s")
 _PICTURE_CREDIT = re.compile(r"^\(?\s*(?:image|images|photo|photos|foto|bild|picture|getty)\b", re.IGNORECASE)
 
 
@@ -195,7 +197,7 @@ def clean_authors(raw: list[str], sitename: str | None, site: str | None = None)
     result: dict[str, str] = {}
     for entry in raw:
         entry = _BYLINE_PREFIX.sub("", entry.strip())
-        if _PICTURE_CREDIT.match(entry):
+        if _PICTURE_CREDIT.match(entry) or _TRAIL.search(entry):
             continue
         for name in _AUTHOR_SPLIT.split(entry):
             name = _NAME_SUFFIX.sub("", name.strip(" .,:;-–—|")).strip()
