@@ -180,9 +180,9 @@ _NAME_SUFFIX = re.compile(r"\s*(?:\([^()]{1,6}\)|기자|記者|特派員|특파�
 # "mdr.de", "ORF.at/Agenturen", "(www.dw.com)": a host, not a person
 _DOMAIN = re.compile(r"[a-z0-9-]{2,}\.[a-z]{2,6}\b", re.IGNORECASE)
 # "(Image: Getty Images)", "Photo: …": picture credits that sit in author slots
+_PICTURE_CREDIT = re.compile(r"^\(?\s*(?:image|images|photo|photos|foto|bild|picture|getty)\b", re.IGNORECASE)
 # A breadcrumb trail's separators ("Home » Services", "News › Politics"): a navigation line, never a person.
 _TRAIL = re.compile(r"[»›→]|\s>\s")
-_PICTURE_CREDIT = re.compile(r"^\(?\s*(?:image|images|photo|photos|foto|bild|picture|getty)\b", re.IGNORECASE)
 
 
 def _name_key(name: str) -> str:
