@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 
 def query_plans(db: sqlite3.Connection, call: Callable[[], object], table: str) -> dict[str, list[str]]:
-    """The plan steps (EXPLAIN QUERY PLAN) of each statement ``call`` runs on ``db`` that reads or
-    deletes rows of ``table`` (inserts have no plan to speak of)."""
+    """The plan steps (EXPLAIN QUERY PLAN) of each statement ``call`` runs on ``db`` that reads, updates
+    or deletes rows of ``table`` (inserts have no plan to speak of)."""
     statements: list[str] = []
     db.set_trace_callback(statements.append)
     try:

@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS fingerprints (
     seq INTEGER NOT NULL            -- insertion order: the newest are kept and loaded, oldest first
 );
 -- Each article reads the newest seq and deletes the oldest: without it both scan every kept
--- signature (24 ms an article in the reactor thread once 10,000 are kept; tests/test_state.py).
+-- signature (24 ms an article in the reactor thread once 10,000 are kept; tests/test_state_store.py).
 CREATE INDEX IF NOT EXISTS fingerprints_by_seq ON fingerprints(seq);
 CREATE TABLE IF NOT EXISTS pending_batches (
     path TEXT PRIMARY KEY,          -- the batch file once renamed into place
