@@ -100,11 +100,14 @@ def test_regex_tables_compile(name: str) -> None:
 SHARE_LABELS = {
     "en": "Share", "ru": "Поделиться", "kk": "Бөлісу", "uk": "Поділитися", "de": "Teilen", "fr": "Partager",
     "es": "Compartir", "it": "Condividi", "pt": "Compartilhar", "tr": "Paylaş", "ar": "شارك", "zh": "分享",
-    "ja": "シェア", "ko": "공유하기",
+    "ja": "シェア", "ko": "공유하기", "pl": "Udostępnij", "cs": "Sdílet", "sk": "Zdieľať", "nl": "Deel dit artikel",
+    "sv": "Dela artikeln", "da": "Del artiklen", "no": "Del artikkelen", "fi": "Jaa artikkeli", "hu": "Megosztás", "ro": "Distribuie",
+    "el": "Κοινοποίηση", "he": "שתפו", "fa": "اشتراک‌گذاری", "hi": "शेयर करें", "vi": "Chia sẻ", "id": "Bagikan",
+    "ms": "Kongsi artikel", "th": "แชร์", "uz": "Ulashish", "az": "Paylaş", "bg": "Сподели", "sr": "Podeli", "hr": "Podijeli",
 }
 
 
-def test_share_labels_cover_fourteen_languages() -> None:
+def test_share_labels_cover_the_tested_languages() -> None:
     assert set(load_patterns("share_labels")["labels"]) == set(SHARE_LABELS)
 
 
@@ -132,6 +135,18 @@ def test_share_bar_is_removed_in_every_language(language: str, label: str) -> No
     assert label not in text and "Twitter" not in text and "WhatsApp" not in text
     assert STORY in text
     assert "to share the warning and posted it on Facebook too." in text
+
+
+def test_a_word_that_is_a_share_verb_in_one_language_stays_alone_in_a_cell_or_code() -> None:
+    """Single-word labels are kept to words that mean "share" in no other use: Dutch "deel" is a
+    payroll company in a comparison table, Danish "del" a Python statement in a tutorial."""
+    tree = _page(
+        f"<article><p>{STORY}</p><table><tr><td>Deel</td><td>$29/employee/month</td></tr></table>"
+        "<p>Remove an item with the <code>del</code> statement, or slices of a list.</p></article>"
+    )
+    assert clean_tree(tree) == []
+    text = _body_text(tree)
+    assert "Deel" in text and "the del statement" in text
 
 
 def test_share_label_alone_in_a_sentence_stays() -> None:
@@ -264,6 +279,35 @@ def test_exchange_rate_and_weather_widgets_go() -> None:
     assert [r.rule for r in removed] == ["widget", "widget"]
     text = _body_text(tree)
     assert "USD" not in text and "Almaty" not in text
+    assert STORY in text
+
+
+# (language, a widget title) for each language the widget table covers
+WIDGET_TITLES = {
+    "en": "Exchange rates", "ru": "Курсы валют", "kk": "Ауа райы", "uk": "Курси валют", "de": "Wetter",
+    "fr": "Météo", "es": "Tipos de cambio", "it": "Meteo", "pt": "Cotações", "tr": "Hava durumu", "ar": "الطقس",
+    "zh": "汇率", "pl": "Kursy walut", "cs": "Počasí", "sk": "Kurzový lístok", "nl": "Wisselkoersen", "sv": "Vädret",
+    "da": "Valutakurser", "no": "Været", "fi": "Sää", "hu": "Árfolyamok", "ro": "Curs valutar", "el": "Καιρός",
+    "he": "מזג האוויר", "fa": "نرخ ارز", "hi": "मौसम", "vi": "Tỷ giá", "id": "Cuaca", "ms": "Kadar pertukaran",
+    "th": "อัตราแลกเปลี่ยน", "uz": "Valyuta kurslari", "az": "Hava proqnozu", "bg": "Времето", "sr": "Kursna lista",
+    "hr": "Tečajna lista", "ja": "天気", "ko": "날씨",
+}
+
+
+def test_widget_titles_cover_the_tested_languages() -> None:
+    assert set(load_patterns("widgets")["headings"]) == set(WIDGET_TITLES)
+
+
+@pytest.mark.parametrize(("language", "title"), sorted(WIDGET_TITLES.items()))
+def test_a_widget_goes_in_every_language(language: str, title: str) -> None:
+    tree = _page(
+        f"<article><h1>Budget approved</h1><p>{STORY}</p></article>"
+        f"<aside><div class='w'><h4>{title}</h4><ul><li>USD 1.0832</li><li>EUR 0.9231</li><li>+12°C</li></ul></div></aside>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["widget"]
+    text = _body_text(tree)
+    assert "USD" not in text and "+12°C" not in text
     assert STORY in text
 
 
