@@ -557,6 +557,21 @@ def test_consent_prompts() -> None:
         ("ワシントン＝山田太郎", False),
         ("기자들이 현장을 취재했다.", False),
         ("政府は記者会見で説明した。", False),
+        # more languages: a credit word, then names
+        ("Tekst: Jan Kowalski", True),
+        ("Door Jan de Vries", True),
+        ("Av Anna Svensson", True),
+        ("Skrevet af Lars Hansen", True),
+        ("Kirjoittaja: Matti Virtanen", True),
+        ("Szerző: Kovács János", True),
+        ("Συντάκτης: Γιώργος Παπαδόπουλος", True),
+        ("מאת דנה כהן", True),
+        ("Tác giả: Nguyễn Văn An", True),
+        ("Oleh Budi Santoso", True),
+        ("Piše: Marko Marković", True),
+        ("Av alla förslag valdes det billigaste.", False),
+        ("Oleh karena itu, rapat ditunda.", False),
+        ("Door de regen viel de wedstrijd uit.", False),
     ],
 )
 def test_bylines(text: str, expected: bool) -> None:
