@@ -606,6 +606,22 @@ def test_social_embeds(text: str, expected: bool) -> None:
         ("Im Bild: Der neue Bahnhof", True),
         ("Pictures from the scene show a damaged bridge.", False),
         ("In the photograph he holds, the bridge is still intact.", False),
+        # more languages
+        ("Na zdjęciu: burmistrz podczas otwarcia mostu", True),
+        ("Na snímku: nový most přes Vltavu", True),
+        ("Op de foto: de burgemeester bij de opening", True),
+        ("På bilden: borgmästaren vid invigningen", True),
+        ("Kuvassa pormestari avajaisissa", True),
+        ("A képen: a polgármester az átadáson", True),
+        ("În imagine: primarul la inaugurare", True),
+        ("Στη φωτογραφία: ο δήμαρχος στα εγκαίνια", True),
+        ("בתמונה: ראש העיר בטקס", True),
+        ("Trong ảnh: thị trưởng tại lễ khánh thành", True),
+        ("Dalam foto: wali kota saat peresmian jembatan", True),
+        ("ในภาพ: นายกเทศมนตรีในพิธีเปิด", True),
+        ("Na fotografiji: gradonačelnik na otvaranju", True),
+        ("Op de fotograaf werd geschoten.", False),
+        ("Dalam fotosintesis, tumbuhan membuat makanan.", False),
     ],
 )
 def test_captions(text: str, expected: bool) -> None:
