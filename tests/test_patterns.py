@@ -333,6 +333,34 @@ def test_sources_box_goes_whole_with_items_that_are_not_links() -> None:
     assert STORY in text and STORY_2 in text
 
 
+# (language, a sources heading) for each language the sources table covers
+SOURCES_HEADINGS = {
+    "en": "Sources", "ru": "Источники", "kk": "Дереккөздер", "uk": "Джерела", "de": "Quellen", "fr": "Nos sources",
+    "es": "Fuentes", "it": "Fonti", "pt": "Fontes", "tr": "Kaynaklar", "ar": "المصادر", "zh": "参考资料",
+    "pl": "Źródła", "nl": "Bronnen", "cs": "Zdroje", "sk": "Zdroje informácií", "sv": "Källor", "da": "Kilder",
+    "no": "Kilder", "fi": "Lähteet", "hu": "Források", "ro": "Surse", "el": "Πηγές", "he": "מקורות", "fa": "منابع",
+    "hi": "स्रोत", "vi": "Nguồn tham khảo", "id": "Sumber", "ms": "Rujukan", "bg": "Източници", "sr": "Izvori",
+    "hr": "Izvori", "ja": "参考文献", "ko": "참고 자료",
+}
+
+
+def test_sources_headings_cover_the_tested_languages() -> None:
+    assert set(load_patterns("sources")["headings"]) == set(SOURCES_HEADINGS)
+
+
+@pytest.mark.parametrize(("language", "heading"), sorted(SOURCES_HEADINGS.items()))
+def test_a_sources_box_goes_in_every_language(language: str, heading: str) -> None:
+    tree = _page(
+        f"<article><p>{STORY}</p><div class='box'><div>{heading}</div><ul><li>Council minutes, 12 May</li>"
+        f"<li>Interview with the mayor</li></ul></div><p>{STORY_2}</p></article>"
+    )
+    removed = clean_tree(tree)
+    assert [r.rule for r in removed] == ["sources"]
+    text = _body_text(tree)
+    assert "Council minutes" not in text
+    assert STORY in text and STORY_2 in text
+
+
 def test_bare_sources_heading_goes_with_the_list_after_it() -> None:
     tree = _page(
         f"<article><p>{STORY}</p><h3>Sources:</h3><ul><li>Council minutes, 12 May</li><li>Interview with the mayor</li></ul>"
