@@ -14,6 +14,11 @@ ratio to the same-run baseline because absolute numbers depend on the machine.
 ``--profile N`` then profiles one more pass of newsbot alone and prints its N
 costliest functions by own time, the same pass's share of it spent inside
 trafilatura, and the cumulative time of newsbot's own stages.
+
+Each table also gives the time newsbot spends in its calls to trafilatura's main-text
+step (``trafilatura.bare_extraction`` on the cleaned tree), clocked in the same timed
+passes, as a share of newsbot's time and as a ratio to the baseline's whole time: that
+call alone is the floor of newsbot's time while trafilatura's cascade is its engine.
 """
 
 from __future__ import annotations
@@ -22,9 +27,14 @@ import argparse
 import cProfile
 import pstats
 import statistics
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import trafilatura
 
 from newsbot.evaluation.corpora import Corpus, load_corpus
 from newsbot.evaluation.harness import Timed, timed_extract
@@ -79,21 +89,49 @@ class Measured:
     errors: int
 
 
-def measure(inputs: Sequence[Input], reps: int) -> dict[str, Measured]:
+@contextmanager
+def engine_clock() -> Iterator[list[float]]:
+    """Seconds spent in newsbot's calls to ``trafilatura.bare_extraction``, one entry a call.
+
+    newsbot's core calls it through the package attribute, which this wraps; plain
+    ``trafilatura.extract`` calls its own module's function, so the baseline is not counted."""
+    calls: list[float] = []
+    original = trafilatura.bare_extraction
+
+    def clocked(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            calls.append(time.perf_counter() - began)
+
+    trafilatura.bare_extraction = clocked
+    try:
+        yield calls
+    finally:
+        trafilatura.bare_extraction = original
+
+
+def measure(inputs: Sequence[Input], reps: int) -> tuple[dict[str, Measured], float]:
+    """Each system's result, and the median over the passes of newsbot's seconds inside trafilatura's main-text step."""
     for item in inputs[:WARM_UP_PAGES]:
         for system in SYSTEMS:
             timed_extract(system, item.documents[system.name], item.url)
-    passes = [interleaved_pass(inputs) for _ in range(reps)]
+    passes, engine = [], []
+    for _ in range(reps):
+        with engine_clock() as calls:
+            passes.append(interleaved_pass(inputs))
+        engine.append(sum(calls))
     result = {}
     for system in SYSTEMS:
         first = passes[0][system.name]
         scores = summarize_bodies([SCORERS[item.metric](run.extracted.body, item.gold) for run, item in zip(first, inputs)])
         seconds = statistics.median(sum(run.seconds for run in runs[system.name]) for runs in passes)
         result[system.name] = Measured(seconds, scores, sum(run.error is not None for run in first))
-    return result
+    return result, statistics.median(engine)
 
 
-def report(name: str, pages: int, megabytes: float, results: dict[str, Measured], page_mean: bool) -> None:
+def report(name: str, pages: int, megabytes: float, results: dict[str, Measured], engine: float, page_mean: bool) -> None:
     """One corpus's table; F1 as the corpus scores it (WCXB: the mean of page F1s, as ``newsbot eval``)."""
     print(f"\n{name}: {pages} pages, {megabytes:.1f} MB of HTML")
     print(f"{'system':<12} {'pages/s':>8} {'seconds':>8} {'P':>6} {'R':>6} {'F1':>6} {'errors':>6}")
@@ -105,6 +143,10 @@ def report(name: str, pages: int, megabytes: float, results: dict[str, Measured]
     ours, base = results[NEWSBOT.name], results[BASELINE.name]
     f1_ratio = _f1(ours.body, page_mean) / _f1(base.body, page_mean) if _f1(base.body, page_mean) else float("nan")
     print(f"ratio {NEWSBOT.name}/{BASELINE.name}: speed (pages/s) {base.seconds / ours.seconds:.2f}, F1 {f1_ratio:.3f}")
+    print(
+        f"{NEWSBOT.name}'s calls to trafilatura's main-text step: {engine:.2f} s, {engine / ours.seconds:.0%} of its time, "
+        f"{engine / base.seconds:.2f}x the whole of {BASELINE.name}'s"
+    )
 
 
 def _f1(body: BodySummary, page_mean: bool) -> float:
@@ -157,7 +199,8 @@ def main() -> None:
         corpus = load_corpus(root)
         inputs = prepare(corpus, args.sample)
         megabytes = sum(len(item.documents[NEWSBOT.name]) for item in inputs) / 1e6
-        report(str(root), len(inputs), megabytes, measure(inputs, args.reps), page_mean=corpus.layout == "wcxb")
+        results, engine = measure(inputs, args.reps)
+        report(str(root), len(inputs), megabytes, results, engine, page_mean=corpus.layout == "wcxb")
         everything += inputs
     print(f"\none process; warm-up of {WARM_UP_PAGES} pages, then the median of {args.reps} interleaved passes")
     if args.profile:
