@@ -721,6 +721,8 @@ MIN_LANGUAGES = 15
 @pytest.mark.parametrize(("table", "key"), [
     ("copyright", "patterns"), ("editors", "patterns"), ("photo_credits", "patterns"), ("polls", "headings"),
     ("breadcrumbs", "headings"), ("ad_labels", "patterns"), ("read_also", "markers"), ("promos", "patterns"),
+    ("share_labels", "labels"), ("widgets", "headings"), ("sources", "headings"), ("captions", "starters"),
+    ("bylines", "prefixes"), ("summaries", "headings"),
 ])
 def test_each_noise_class_covers_fifteen_languages(table: str, key: str) -> None:
     assert len(set(load_patterns(table)[key]) - {"any"}) >= MIN_LANGUAGES
