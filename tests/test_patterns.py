@@ -282,7 +282,9 @@ def test_exchange_rate_and_weather_widgets_go() -> None:
     assert STORY in text
 
 
-# (language, a widget title) for each language the widget table covers
+# --- headed boxes in every language a table covers -----------------------------------------
+
+# An example title per language of each table of box headings
 WIDGET_TITLES = {
     "en": "Exchange rates", "ru": "Курсы валют", "kk": "Ауа райы", "uk": "Курси валют", "de": "Wetter",
     "fr": "Météo", "es": "Tipos de cambio", "it": "Meteo", "pt": "Cotações", "tr": "Hava durumu", "ar": "الطقس",
@@ -292,23 +294,37 @@ WIDGET_TITLES = {
     "th": "อัตราแลกเปลี่ยน", "uz": "Valyuta kurslari", "az": "Hava proqnozu", "bg": "Времето", "sr": "Kursna lista",
     "hr": "Tečajna lista", "ja": "天気", "ko": "날씨",
 }
+SOURCES_HEADINGS = {
+    "en": "Sources", "ru": "Источники", "kk": "Дереккөздер", "uk": "Джерела", "de": "Quellen", "fr": "Nos sources",
+    "es": "Fuentes", "it": "Fonti", "pt": "Fontes", "tr": "Kaynaklar", "ar": "المصادر", "zh": "参考资料",
+    "pl": "Źródła", "nl": "Bronnen", "cs": "Zdroje", "sk": "Zdroje informácií", "sv": "Källor", "da": "Kilder",
+    "no": "Kilder", "fi": "Lähteet", "hu": "Források", "ro": "Surse", "el": "Πηγές", "he": "מקורות", "fa": "منابع",
+    "hi": "स्रोत", "vi": "Nguồn tham khảo", "id": "Sumber", "ms": "Rujukan", "bg": "Източници", "sr": "Izvori",
+    "hr": "Izvori", "ja": "参考文献", "ko": "참고 자료",
+}
+# table -> (its example titles, the box around a title, the rule that takes the box, text inside the box)
+HEADED_BOXES = {
+    "widgets": (WIDGET_TITLES, "<div class='w'><h4>{}</h4><ul><li>USD 1.0832</li><li>EUR 0.9231</li><li>+12°C</li></ul></div>",
+                "widget", "USD 1.0832"),
+    "sources": (SOURCES_HEADINGS, "<div class='box'><div>{}</div><ul><li>Council minutes, 12 May</li>"
+                "<li>Interview with the mayor</li></ul></div>", "sources", "Council minutes"),
+}  # fmt: skip
 
 
-def test_widget_titles_cover_the_tested_languages() -> None:
-    assert set(load_patterns("widgets")["headings"]) == set(WIDGET_TITLES)
+@pytest.mark.parametrize("table", sorted(HEADED_BOXES))
+def test_box_heading_tables_cover_the_tested_languages(table: str) -> None:
+    assert set(load_patterns(table)["headings"]) == set(HEADED_BOXES[table][0])
 
 
-@pytest.mark.parametrize(("language", "title"), sorted(WIDGET_TITLES.items()))
-def test_a_widget_goes_in_every_language(language: str, title: str) -> None:
-    tree = _page(
-        f"<article><h1>Budget approved</h1><p>{STORY}</p></article>"
-        f"<aside><div class='w'><h4>{title}</h4><ul><li>USD 1.0832</li><li>EUR 0.9231</li><li>+12°C</li></ul></div></aside>"
-    )
+@pytest.mark.parametrize(("table", "language"), [(t, lang) for t, (titles, *_) in sorted(HEADED_BOXES.items()) for lang in sorted(titles)])
+def test_a_headed_box_goes_between_story_paragraphs_in_every_language(table: str, language: str) -> None:
+    titles, box, rule, inside = HEADED_BOXES[table]
+    tree = _page(f"<article><p>{STORY}</p>{box.format(titles[language])}<p>{STORY_2}</p></article>")
     removed = clean_tree(tree)
-    assert [r.rule for r in removed] == ["widget"]
+    assert [r.rule for r in removed] == [rule]
     text = _body_text(tree)
-    assert "USD" not in text and "+12°C" not in text
-    assert STORY in text
+    assert inside not in text and titles[language] not in text
+    assert STORY in text and STORY_2 in text
 
 
 def test_weather_subheading_inside_a_story_stays() -> None:
@@ -330,34 +346,6 @@ def test_sources_box_goes_whole_with_items_that_are_not_links() -> None:
     assert [r.rule for r in removed] == ["sources"]
     text = _body_text(tree)
     assert "Recherchen" not in text and "nytimes" not in text
-    assert STORY in text and STORY_2 in text
-
-
-# (language, a sources heading) for each language the sources table covers
-SOURCES_HEADINGS = {
-    "en": "Sources", "ru": "Источники", "kk": "Дереккөздер", "uk": "Джерела", "de": "Quellen", "fr": "Nos sources",
-    "es": "Fuentes", "it": "Fonti", "pt": "Fontes", "tr": "Kaynaklar", "ar": "المصادر", "zh": "参考资料",
-    "pl": "Źródła", "nl": "Bronnen", "cs": "Zdroje", "sk": "Zdroje informácií", "sv": "Källor", "da": "Kilder",
-    "no": "Kilder", "fi": "Lähteet", "hu": "Források", "ro": "Surse", "el": "Πηγές", "he": "מקורות", "fa": "منابع",
-    "hi": "स्रोत", "vi": "Nguồn tham khảo", "id": "Sumber", "ms": "Rujukan", "bg": "Източници", "sr": "Izvori",
-    "hr": "Izvori", "ja": "参考文献", "ko": "참고 자료",
-}
-
-
-def test_sources_headings_cover_the_tested_languages() -> None:
-    assert set(load_patterns("sources")["headings"]) == set(SOURCES_HEADINGS)
-
-
-@pytest.mark.parametrize(("language", "heading"), sorted(SOURCES_HEADINGS.items()))
-def test_a_sources_box_goes_in_every_language(language: str, heading: str) -> None:
-    tree = _page(
-        f"<article><p>{STORY}</p><div class='box'><div>{heading}</div><ul><li>Council minutes, 12 May</li>"
-        f"<li>Interview with the mayor</li></ul></div><p>{STORY_2}</p></article>"
-    )
-    removed = clean_tree(tree)
-    assert [r.rule for r in removed] == ["sources"]
-    text = _body_text(tree)
-    assert "Council minutes" not in text
     assert STORY in text and STORY_2 in text
 
 
