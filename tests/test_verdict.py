@@ -240,6 +240,27 @@ def test_a_listing_keeps_its_headlines_in_the_body() -> None:
     assert all(headline in article.body for _, headline in items)
 
 
+def test_a_page_that_is_no_article_keeps_its_heading_as_its_first_line() -> None:
+    """The record's title is the headline an article carries apart from its body; a product (or any page
+    that is not one article) is read for what it shows, and its name heads that, once."""
+    description = (
+        "A simple shelf unit in solid oak that works as a bookcase, a room divider or a sideboard, standing or lying. "
+        "Each compartment takes a box or an insert, so open shelves and closed storage mix as the room needs."
+    )
+    html = (
+        "<html><head><title>Oak shelf unit 80x160 cm | Woodworks</title>"
+        "<meta property='product:price:amount' content='129.00'></head><body><main>"
+        f"<h1>Oak shelf unit 80x160 cm</h1><p>{description}</p><h2>Materials and care</h2>"
+        "<p>Solid oak with a clear lacquer. Wipe clean with a damp cloth and a mild soap, then dry with a clean cloth.</p>"
+        "<button>Add to cart</button></main></body></html>"
+    )
+    article = extract(html.encode(), "https://www.woodworks.example/p/oak-shelf-unit-80x160/")
+    assert article.drop_reason == "product_page"
+    assert article.title == "Oak shelf unit 80x160 cm"
+    assert [b.text for b in article.blocks[:2]] == ["Oak shelf unit 80x160 cm", description]
+    assert article.body.count("Oak shelf unit 80x160 cm") == 1
+
+
 def test_a_date_found_in_the_text_keeps_a_weakly_signed_page() -> None:
     # the page declares no date (its signals), but the metadata found one in the visible text
     url = "https://docs.example/docs/quickstart"

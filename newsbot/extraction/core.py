@@ -147,6 +147,9 @@ def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str,
     return _lesson(_parse(body, url, headers)).into(templates)
 
 
+# Kinds of page whose title names what the page shows (a product, a shop's category, a section, a service,
+# a manual's page): their bodies start with it. A forum thread's title is its first post's subject line.
+NAMED_KINDS = frozenset({"product_page", "category_page", "listing_page", "service_page", "documentation_page"})
 # Verdicts that mean the page showed no story: a template removal is undone, and the story is
 # looked for outside the visible markup (hydration data, JSON-LD articleBody, <noscript>).
 TEMPLATE_EMPTIED = frozenset({"empty_body", "too_short"})
@@ -175,9 +178,15 @@ def _story(
     main: dict[bool, list[Block]],
     listing: bool = False,
     structure: bool = True,
+    headed: bool = False,
 ) -> _Story:
     """The body cascade on the page's tree: tree rules, structure (unless ``structure`` is off),
     main text, block rules, lead.
+
+    ``listing`` reads a page that is not one article: headline links stay (they are what it
+    lists). ``headed``: the title the page shows heads the body (an article's headline is the
+    record's title, apart from its body; a product's or a category's is the first line of what
+    the page shows).
 
     ``main`` holds trafilatura's blocks of this tree by ``fast``: a second reading of the same
     tree (the listing pass) reuses them, as the tree rules give the same tree again.
@@ -210,7 +219,11 @@ def _story(
     blocks, sidebar = cut_sidebar_tail(cleaned, blocks)
     trace.removed += dropped + bios + kickers + pull_quotes + sidebar
     blocks, lead = place_lead(blocks, meta.descriptions, lambda text: count_shown(cleaned, text))
-    trace.kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
+    kept = [("lead" if i == 0 and lead is not None else "main text", b.text) for i, b in enumerate(blocks)]
+    if headed and meta.title and count_shown(cleaned, meta.title):
+        blocks = [Block("heading", meta.title), *blocks]  # (trafilatura places or drops it as it likes: it goes first, once)
+        kept.insert(0, ("page heading", meta.title))
+    trace.kept = kept
     if explain and trace.outside:
         trace.removed += _outside_main_text(cleaned, blocks)
     return _Story(blocks, lead, links)
@@ -309,9 +322,10 @@ def _extract(
             break
     if drop_reason is not None and drop_reason not in TEMPLATE_EMPTIED:
         # not one article: its content is what it lists, headline links included (on an article they
-        # are other stories' teasers). The verdict stands; the body is read again keeping them.
+        # are other stories' teasers), under its title when that names what it shows. The verdict
+        # stands; the body is read again so.
         trace.removed, trace.kept = [], []
-        story = _story(cleaned, url, meta, names, trace, explain, main, listing=True)
+        story = _story(cleaned, url, meta, names, trace, explain, main, listing=True, headed=drop_reason in NAMED_KINDS)
     elif drop_reason == "too_short" and not from_template:
         # too little for an article: a page of links in bare divs (a catalog's A-Z index) that the
         # structure steps turned into stray paragraphs. Read on its own markup as a listing instead,
