@@ -274,3 +274,23 @@ def test_a_page_the_article_reading_leaves_too_short_is_read_again_as_a_listing(
     article = extract((FIXTURES / "catalog_index.html").read_bytes(), expected["url"])
     assert all(name in article.body for name in ("Adapters", "Nails and Brads", "Wire Rope Clips"))
     assert article.drop_reason == "no_article_signals"
+
+
+def test_a_documentation_page_keeps_the_steps_it_repeats() -> None:
+    """A manual repeats itself on purpose: the same step under each language's tab. An article's
+    repeated paragraph is a second copy of one text (a mobile and a desktop layout) and goes."""
+    step = "Replace the placeholder with the API key from your dashboard, then save the file before you run it."
+    tabs = "".join(
+        f"<section><h2>{language}</h2><p>Create a file named send.{ext} and paste the code below into it.</p>"
+        f"<pre><code>client = Client('KEY')  # {language}</code></pre><p>{step}</p></section>"
+        for language, ext in (("Python", "py"), ("Ruby", "rb"), ("Go", "go"))
+    )
+    html = (
+        "<html><head><title>Send a message | Example Docs</title></head><body><main><h1>Send a message</h1>"
+        "<p>This guide sends your first message with the client library of your language, in three short steps.</p>"
+        f"{tabs}</main></body></html>"
+    )
+    article = extract(html.encode(), "https://www.example.com/docs/messaging/quickstart")
+    assert article.drop_reason == "documentation_page"
+    assert article.body.count(step) == 3
+    assert article.body.count("Send a message") == 1  # (its title, first, once)

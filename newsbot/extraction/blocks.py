@@ -493,11 +493,14 @@ def drop_noise(
     names: set[str],
     links: LinkTexts | None = None,
     headlines: Iterable[str] = (),
+    repeats: bool = False,
 ) -> tuple[list[Block], list[Removal]]:
     """Remove title repeats, share labels, markers, credits and promos; keep each text once.
 
     ``headlines`` are the page's other versions of its title (og, JSON-LD, <h1>): a block
-    repeating one of them is the headline shown again, not story text.
+    repeating one of them is the headline shown again, not story text. ``repeats`` keeps
+    the text a page shows again on purpose (a manual's step under each language's tab), as a
+    code block always is; the title shown again still goes.
     """
     titles = {fold(t) for t in (title, *headlines) if t}
     title_words = {w for t in titles if (w := _words(t))}
@@ -516,8 +519,9 @@ def drop_noise(
             kind: str | None = None  # a snippet shown again on purpose (a request and its response, two steps)
         elif key in seen:
             kind = "title" if key in titles else "duplicate"
-            if kind == "duplicate" and headings[key] >= MIN_ITEM_LABELS and _heads_new_prose(blocks[i + 1 :], seen):
-                kind = None  # a label each item of a list repeats ("Key features", "Pros"), over its own text
+            labels = headings[key] >= MIN_ITEM_LABELS and _heads_new_prose(blocks[i + 1 :], seen)
+            if kind == "duplicate" and (repeats or labels):
+                kind = None  # shown again on purpose, or a label each item of a list repeats ("Key features", "Pros") over its own text
         elif (words := _words(key)) in title_words or any(_headline_with_label(words, t) for t in title_words):
             kind = "title"  # "Kicker Headline" or "Headline | Section", punctuated its own way: the headline again
         elif long_seen.copied_in(key):

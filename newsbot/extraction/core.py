@@ -150,6 +150,9 @@ def learn(body: bytes, url: str, templates: TemplateStore, headers: Mapping[str,
 # Kinds of page whose title names what the page shows (a product, a shop's category, a section, a service,
 # a manual's page): their bodies start with it. A forum thread's title is its first post's subject line.
 NAMED_KINDS = frozenset({"product_page", "category_page", "listing_page", "service_page", "documentation_page"})
+# Kinds of page that show some of their text again on purpose: a manual gives the same step under each
+# language's tab and the same parameter under each call. (An article's repeat is a second layout's copy.)
+REPEATING_KINDS = frozenset({"documentation_page"})
 # Verdicts that mean the page showed no story: a template removal is undone, and the story is
 # looked for outside the visible markup (hydration data, JSON-LD articleBody, <noscript>).
 TEMPLATE_EMPTIED = frozenset({"empty_body", "too_short"})
@@ -179,6 +182,7 @@ def _story(
     listing: bool = False,
     structure: bool = True,
     headed: bool = False,
+    repeats: bool = False,
 ) -> _Story:
     """The body cascade on the page's tree: tree rules, structure (unless ``structure`` is off),
     main text, block rules, lead.
@@ -186,7 +190,7 @@ def _story(
     ``listing`` reads a page that is not one article: headline links stay (they are what it
     lists). ``headed``: the title the page shows heads the body (an article's headline is the
     record's title, apart from its body; a product's or a category's is the first line of what
-    the page shows).
+    the page shows). ``repeats``: text the page shows again stays (``REPEATING_KINDS``).
 
     ``main`` holds trafilatura's blocks of this tree by ``fast``: a second reading of the same
     tree (the listing pass) reuses them, as the tree rules give the same tree again.
@@ -206,11 +210,11 @@ def _story(
             main[fast] = main_text(cleaned, url, fast)
         return main[fast]
 
-    blocks, dropped = drop_noise(engine(fast=False), meta.title, names, teasers, meta.headlines)
+    blocks, dropped = drop_noise(engine(fast=False), meta.title, names, teasers, meta.headlines, repeats)
     if len(blocks) <= FEW_BLOCKS or _stopped_early(blocks, cleaned):
         # trafilatura's full cascade (its own extraction checked against readability and justext)
         # dumped the page, found nothing or stopped early: its own extraction alone may hold more
-        retry, retry_dropped = drop_noise(engine(fast=True), meta.title, names, teasers, meta.headlines)
+        retry, retry_dropped = drop_noise(engine(fast=True), meta.title, names, teasers, meta.headlines, repeats)
         if _better_retry(blocks, retry):
             blocks, dropped = retry, retry_dropped
     blocks, bios = drop_author_bios(blocks, meta.authors)
@@ -325,7 +329,10 @@ def _extract(
         # are other stories' teasers), under its title when that names what it shows. The verdict
         # stands; the body is read again so.
         trace.removed, trace.kept = [], []
-        story = _story(cleaned, url, meta, names, trace, explain, main, listing=True, headed=drop_reason in NAMED_KINDS)
+        story = _story(
+            cleaned, url, meta, names, trace, explain, main,
+            listing=True, headed=drop_reason in NAMED_KINDS, repeats=drop_reason in REPEATING_KINDS,
+        )  # fmt: skip
     elif drop_reason == "too_short" and not from_template:
         # too little for an article: a page of links in bare divs (a catalog's A-Z index) that the
         # structure steps turned into stray paragraphs. Read on its own markup as a listing instead,
