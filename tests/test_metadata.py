@@ -11,6 +11,7 @@ import pytest
 from newsbot.extraction import extract
 
 from newsbot.extraction.metadata import (
+    _may_credit,
     best_date,
     clean_authors,
     detect_language,
@@ -420,3 +421,35 @@ def test_json_ld_of_nested_lists_reads_as_no_author_not_a_failure() -> None:
             f"<body><h1>Sea wall repairs approved</h1>{story}</body></html>")  # fmt: skip
     article = extract(page.encode(), "https://harbour.example/news/2024/05/sea-wall-repairs")
     assert article.authors == [] and "Paragraph 5" in article.body
+
+
+@pytest.mark.parametrize(
+    ("markup", "credited"),
+    [
+        ("<div class='story'><p>Text.</p></div>", False),
+        ("<p class='article__Byline'>Ann Lee</p>", True),  # trafilatura's last-resort XPath ([Bb]yline)
+        ("<span itemprop='author'><span itemprop='name'>Ann Lee</span></span>", True),
+        ("<a rel='author' href='/ann'>Ann Lee</a>", True),
+        ("<div data-component='StoryByline'>Ann Lee</div>", True),
+        ("<div id='zuozhe'>李明</div>", True),
+        ("<author>Ann Lee</author>", True),
+    ],
+)
+def test_byline_markup_check_before_trafilaturas_author_search(markup: str, credited: bool) -> None:
+    """The cheap check that lets a page without byline markup skip trafilatura's author search."""
+    assert _may_credit(parse_html(f"<html><body>{markup}</body></html>")) is credited
+
+
+def test_the_byline_markup_check_never_hides_an_author_trafilatura_finds() -> None:
+    """Looser than trafilatura's author XPaths, never stricter: on every tenth page of both corpora
+    (news and other kinds of page from many sites), where its search finds a name, the check lets it run."""
+    from trafilatura.metadata import extract_author
+
+    from newsbot.evaluation.corpora import load_corpus
+
+    corpora = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+    pages = [page for name in ("fundus", "wcxb-dev") for page in load_corpus(corpora / name).pages[::10]]
+    trees = [(page.key, parse_html(page.read_html().decode("utf-8", errors="replace"))) for page in pages]
+    found = [(key, tree) for key, tree in trees if extract_author(tree)]
+    assert len(found) >= 50
+    assert [key for key, tree in found if not _may_credit(tree)] == []

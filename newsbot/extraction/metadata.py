@@ -241,6 +241,23 @@ def _visible_bylines(page: ParsedPage) -> list[str]:
     return [t for t in texts if t and len(t) <= MAX_BYLINE_CHARS]
 
 
+# The attributes trafilatura's author XPaths test, and every word they look for in them (case aside).
+_CREDIT_ATTRIBUTES = etree.XPath("//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component")
+_CREDIT_HINT = re.compile(
+    "author|byl|bbl|username|screenname|writer|zuozhe|bianji|xiaobian|channel-name|submitted-by|posted-by|journalist-name"
+)
+
+
+def _may_credit(tree: HtmlElement) -> bool:
+    """Whether any element could match trafilatura's author XPaths: most pages have no byline markup,
+    and its search copies the whole tree, then tests class and id against regular expressions one
+    element at a time. (This test is looser than those XPaths, never stricter.)"""
+    if tree.find(".//author") is not None or tree.find(".//rel") is not None:
+        return True
+    values = _CREDIT_ATTRIBUTES(tree)
+    return isinstance(values, list) and _CREDIT_HINT.search(" ".join(map(str, values)).lower()) is not None
+
+
 def _credited(page: ParsedPage) -> list[str]:
     """Whoever trafilatura finds credited when newsbot finds no person: its meta-tag and JSON-LD authors
     (an organization too: a page that names no person is credited to its outlet) and its visible-byline
@@ -252,7 +269,8 @@ def _credited(page: ParsedPage) -> list[str]:
         # (a fallback, not our parser: trafilatura reads JSON-LD with no depth limit and expects objects where
         # pages put lists; page.py reads JSON-LD safely, so such a page just has no author from here)
         found = found if found and " " in found else None
-    found = found or extract_author(page.tree)
+    if not found and _may_credit(page.tree):
+        found = extract_author(page.tree)
     return [name for name in (found or "").split(";") if name.strip()]
 
 
