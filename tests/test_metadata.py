@@ -64,6 +64,11 @@ def test_og_title_outweighs_seo_copies_in_twitter_and_title_tags() -> None:
     assert choose_title(page, sources, None) == "Council approves the bridge budget"
 
 
+def test_a_meta_title_that_is_only_the_site_name_is_no_title() -> None:
+    page = _page(body="<p>Gadgets</p>")
+    assert choose_title(page, {"title": "| Nuts & Volts Magazine"}, "Nuts & Volts") is None
+
+
 def test_h1_naming_the_site_is_no_title() -> None:
     page = _page(body="<h1>Example Times</h1>")
     assert choose_title(page, {"og": "Council approves the bridge budget"}, "Example Times") == "Council approves the bridge budget"
@@ -87,6 +92,10 @@ def test_h1_naming_the_site_is_no_title() -> None:
         # the site's name spelled out, its initials the host's name (fbfs.com)
         ("Car maintenance checklist | Farm Bureau Financial Services", None, "fbfs", "Car maintenance checklist"),
         ("Car maintenance checklist | Farm Bureau Fine Art", None, "fbfs", "Car maintenance checklist | Farm Bureau Fine Art"),
+        # the name punctuated one way in the title and another in the host or og:site_name
+        ("Harbour! Xperience | HarbourXperience.com - Ferry fares rise", None, "harbourxperience", "Ferry fares rise"),
+        ("Ferry fares rise | Wag!", None, "wag", "Ferry fares rise"),
+        ("Ferry fares rise | Pest-R-Us Services", None, "pestrusservices", "Ferry fares rise"),
     ],
 )
 def test_strip_site_name(title: str, sitename: str | None, host: str | None, expected: str) -> None:

@@ -376,6 +376,7 @@ def read_metadata(page: ParsedPage) -> Metadata:
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•»:/-]\s+|\s*(?:::|\||｜|ㅣ|：|--)\s*|(?<=\S)-(?=\S*$)")
 _TOKEN = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"[\W_]+")
 # A colon, ASCII or full-width, follows a kicker or label ("Kicker: Headline" is one headline).
 _COLONS = (":", "：")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -406,12 +407,17 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+def _name_key_of(name: str) -> str:
+    """A site's name as compared: case, spaces and punctuation aside ("SoundStage! Xperience")."""
+    return _NOT_WORD.sub("", name.casefold())
+
+
 def _name_keys(names: Iterable[str | None]) -> set[str]:
-    return {n.casefold().replace(" ", "") for n in names if n}
+    return {key for n in names if n and (key := _name_key_of(n))}
 
 
 def _names_site(part: str, names: set[str]) -> bool:
-    key = part.casefold().replace(" ", "")
+    key = _name_key_of(part)
     initials = "".join(w[0] for w in _TOKEN.findall(part.casefold()) if w[0].isalpha())
     return bool(key) and any(key == n or (len(n) >= 4 and (n in key or key in n)) or (len(initials) >= 3 and initials == n) for n in names)
 
@@ -512,10 +518,11 @@ def title_candidates(page: ParsedPage, sources: dict[str, Any], sitename: str | 
         if h not in raw.values() and any(_affix_rest(raw.get(n, ""), h) and not raw[n].startswith(h) for n in _META_TITLES)
     }
     h1s = [h for h in h1s if h not in site_h1s]
-    cleaned = {
+    stripped = {
         name: strip_site_name(text, sitename, host, publisher, *site_h1s) if name in _META_TITLES else text
         for name, text in raw.items()
     }
+    cleaned = {name: text for name, text in stripped.items() if text}  # ("| Site": no headline at all)
     metas = [t for n, t in cleaned.items() if n != "title"] or list(cleaned.values())
     if h1s:
         score, _, best = max((max((_overlap(h, m) for m in metas), default=0.0), -i, h) for i, h in enumerate(h1s))
