@@ -7,6 +7,7 @@ import lxml.html
 import pytest
 
 from newsbot.extraction.blocks import (
+    AnyPattern,
     LinkTexts,
     body_blocks,
     drop_author_bios,
@@ -513,3 +514,15 @@ def test_a_heading_repeated_twice_or_over_repeated_text_is_a_copy() -> None:
     again = [Block("heading", "Our view"), Block("paragraph", P1)] * 3  # the same section three times over
     kept, removed = drop_noise(again, None, set())
     assert kept == again[:2] and [r.rule for r in removed] == ["duplicate"] * 4
+
+
+def test_many_patterns_searched_in_chunks_find_what_one_regex_finds() -> None:
+    """AnyPattern splits a table into regexes of at most CHUNK patterns: a pattern in any chunk is found,
+    word boundaries hold, and text that none matches is not found."""
+    words = [f"offer{n:03d}" for n in range(3 * AnyPattern.CHUNK)]
+    patterns = [rf"\b{w} now\b" for w in words] + [f"^{w}:" for w in words] + ["(story|article) continues below"]
+    found = AnyPattern(patterns)
+    assert found.found_in(f"take {words[-1]} now!") and found.found_in(f"{words[0]}: subscribe")
+    assert found.found_in("the story continues below")
+    assert not found.found_in(f"take x{words[-1]} now") and not found.found_in(f"see {words[0]}: later")
+    assert not found.found_in("nothing to see here")
