@@ -107,6 +107,15 @@ def test_a_line_break_keeps_the_words_on_either_side_apart() -> None:
         ]
 
 
+def test_the_blocks_inside_a_list_item_keep_their_words_apart() -> None:
+    """A job board's card is one item holding a heading and a paragraph per field: "Software Engineer 18d
+    Cortes 23", not "Software Engineer18dCortes 23"."""
+    for markup in ("<body><list><item><head rend='h3'>Software Engineer</head><p>18d</p><p>Cortes 23</p></item></list></body>",
+                   "<div><ul><li><h3>Software Engineer</h3><div><p>18d</p></div><p>Cortes 23</p></li></ul></div>"):  # fmt: skip
+        body = lxml.html.fromstring(markup) if "<ul>" in markup else lxml.etree.fromstring(markup)
+        assert _pairs(body_blocks(body)) == [("list_item", "Software Engineer 18d Cortes 23")]
+
+
 def test_no_body_no_blocks() -> None:
     assert body_blocks(None) == []
 

@@ -37,19 +37,24 @@ _LISTS = frozenset({"list", "ul", "ol", "dl"})
 _ITEMS = ("item", "li", "dt", "dd")
 
 
-# A line break (trafilatura's <lb/>, HTML's <br>) separates the words on either side of it.
+# A line break (trafilatura's <lb/>, HTML's <br>) separates the words on either side of it,
+# and so does a block (trafilatura's XML or HTML) inside another: a card's fields in one item.
 _LINE_BREAKS = frozenset({"lb", "br"})
+_BLOCKS = frozenset({*HEADINGS, "p", "div", "section", "article", *_QUOTES, *_ITEMS, *_LISTS, "table", "row", "tr", "cell", "td", "th"})
 
 
 def _shown_texts(el: _Element, skip: frozenset[str]) -> Iterator[str]:
-    """The text of ``el`` in order, a line break as a space, the subtrees tagged ``skip`` left out."""
+    """The text of ``el`` in order, a line break or a block's edge as a space, the subtrees tagged ``skip`` left out."""
     if el.text:
         yield el.text
     for child in el:
         if child.tag in _LINE_BREAKS:
             yield " "
         elif isinstance(child.tag, str) and child.tag not in skip:  # (a comment's text is not shown)
+            edge = " " if child.tag in _BLOCKS else ""
+            yield edge
             yield from _shown_texts(child, skip)
+            yield edge
         if child.tail:
             yield child.tail
 
