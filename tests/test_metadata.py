@@ -462,3 +462,21 @@ def test_the_byline_markup_check_never_hides_an_author_trafilatura_finds() -> No
     found = [(key, tree) for key, tree in trees if extract_author(tree)]
     assert len(found) >= 50
     assert [key for key, tree in found if not _may_credit(tree)] == []
+
+
+STORY = "<p>The council approved the harbour budget on Tuesday after a long debate about the ferry routes.</p>"
+
+
+@pytest.mark.parametrize(
+    ("shown", "published"),
+    [
+        ("<p>Published on March 3, 2024 by the newsroom.</p>", "2024-03-03"),  # a date the text shows
+        ("<footer><p>© 2023 Harbour Media. All rights reserved.</p></footer>", None),  # a copyright year
+        ("<p>Founded in 1998, the paper covers the coast.</p>", None),  # a bare year
+    ],
+)
+def test_a_date_from_the_text_but_never_a_bare_year(shown: str, published: str | None) -> None:
+    """A page that declares no date is dated from its text; htmldate's last resort, a copyright line's
+    or any bare year, comes back as 1 January of that year and dates nothing."""
+    page = _page(body=f"<article><h1>Harbour budget approved</h1>{STORY}{shown}</article>", url="https://www.example.com/harbour-budget")
+    assert read_metadata(page).published == published

@@ -301,6 +301,15 @@ def _declared_headline(ld: dict[str, Any], og_title: str | None) -> Any:
     return headline
 
 
+def _text_date(page: ParsedPage) -> str | None:
+    """htmldate's search of the page's markup and text, for a page that declares no date.
+
+    Its last resorts, a copyright line's year or any bare year, come back as 1 January of that
+    year: a year dates no article (on the tune halves every such date was wrong, 104 of 104)."""
+    found = normalize_date(find_date(page.tree, url=page.url, extensive_search=True, original_date=True))
+    return None if found is not None and found[4:10] == "-01-01" else found
+
+
 def read_metadata(page: ParsedPage) -> Metadata:
     """Everything but the body: structured data first, visible-text searches as fallback."""
     ld = page.jsonld_article or {}
@@ -329,9 +338,7 @@ def read_metadata(page: ParsedPage) -> Metadata:
         [ld.get("datePublished"), *(page.first_meta(key) for key in PUBLISHED_META), _first_time(page)]
     )
     meta.dated = meta.published is not None
-    meta.published = meta.published or normalize_date(
-        find_date(page.tree, url=page.url, extensive_search=True, original_date=True)
-    )
+    meta.published = meta.published or _text_date(page)
     meta.modified = best_date([ld.get("dateModified"), *(page.first_meta(key) for key in MODIFIED_META)])
     meta.language_declared = _language_code(page.tree.get("lang")) or _language_code(
         page.first_meta("content-language", "og:locale", "language")
