@@ -133,6 +133,11 @@ def _top_level_bar(pattern: str) -> bool:
     return False
 
 
+def _bounded(pattern: str) -> bool:
+    """Whether the whole of ``pattern`` starts at a word boundary (its ``\\b`` can be shared)."""
+    return pattern.startswith(r"\b") and not _top_level_bar(pattern)
+
+
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     """One regex of lowercase patterns, matched against lowercased text (much faster than IGNORECASE).
 
@@ -143,16 +148,12 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     bounded: list[str] = []
     others: list[str] = []
     for p in patterns:
-        if p.startswith(r"\b") and not _top_level_bar(p):
+        if _bounded(p):
             bounded.append(p.removeprefix(r"\b"))
         else:
             others.append(p)
     parts = [rf"\b(?:{'|'.join(f'(?:{p})' for p in bounded)})"] if bounded else []
     return re.compile("|".join(parts + [f"(?:{p})" for p in others]))
-
-
-def _bounded(pattern: str) -> bool:
-    return pattern.startswith(r"\b") and not _top_level_bar(pattern)
 
 
 class AnyPattern:
@@ -550,8 +551,7 @@ def drop_noise(
             kind: str | None = None  # a snippet shown again on purpose (a request and its response, two steps)
         elif key in seen:
             kind = "title" if key in titles else "duplicate"
-            labels = headings[key] >= MIN_ITEM_LABELS and _heads_new_prose(blocks[i + 1 :], seen)
-            if kind == "duplicate" and (repeats or labels):
+            if kind == "duplicate" and (repeats or (headings[key] >= MIN_ITEM_LABELS and _heads_new_prose(blocks[i + 1 :], seen))):
                 kind = None  # shown again on purpose, or a label each item of a list repeats ("Key features", "Pros") over its own text
         elif (words := _words(key)) in title_words or any(_headline_with_label(words, t) for t in title_words):
             kind = "title"  # "Kicker Headline" or "Headline | Section", punctuated its own way: the headline again

@@ -185,9 +185,13 @@ _PICTURE_CREDIT = re.compile(r"^\(?\s*(?:image|images|photo|photos|foto|bild|pic
 _TRAIL = re.compile(r"[»›→]|\s>\s")
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _name_key(name: str) -> str:
-    """"sophie-foster" and "Sophie Foster" are one person."""
-    return re.sub(r"[\W_]+", "", name).casefold()
+    """A name as compared, case, spaces and punctuation aside: "sophie-foster" and "Sophie Foster"
+    are one person, "SoundStage! Xperience" and soundstagexperience.com one site."""
+    return _NOT_WORD.sub("", name.casefold())
 
 
 def clean_authors(raw: list[str], sitename: str | None, site: str | None = None) -> list[str]:
@@ -383,7 +387,6 @@ def read_metadata(page: ParsedPage) -> Metadata:
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•»:/-]\s+|\s*(?:::|\||｜|ㅣ|：|--)\s*|(?<=\S)-(?=\S*$)")
 _TOKEN = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"[\W_]+")
 # A colon, ASCII or full-width, follows a kicker or label ("Kicker: Headline" is one headline).
 _COLONS = (":", "：")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -414,17 +417,12 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-def _name_key_of(name: str) -> str:
-    """A site's name as compared: case, spaces and punctuation aside ("SoundStage! Xperience")."""
-    return _NOT_WORD.sub("", name.casefold())
-
-
 def _name_keys(names: Iterable[str | None]) -> set[str]:
-    return {key for n in names if n and (key := _name_key_of(n))}
+    return {key for n in names if n and (key := _name_key(n))}
 
 
 def _names_site(part: str, names: set[str]) -> bool:
-    key = _name_key_of(part)
+    key = _name_key(part)
     initials = "".join(w[0] for w in _TOKEN.findall(part.casefold()) if w[0].isalpha())
     return bool(key) and any(key == n or (len(n) >= 4 and (n in key or key in n)) or (len(initials) >= 3 and initials == n) for n in names)
 
