@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from redis_server import RedisServer, require_redis_server
 from test_state_store import seen
-from test_templates import _OLD_SCHEMA
+from test_templates import write_old_state
 
 from newsbot.extraction.templates import MIN_PAGES, total_weight
 from newsbot.state import template_store as templates_module
@@ -131,15 +131,7 @@ def test_a_sites_repeated_signatures_are_indexed_through_learning_pruning_and_up
 
 def test_templates_learned_before_the_window_agree_with_sqlite(redis_url: str, tmp_path: Path) -> None:
     """Bare counts in Redis, as in an old SQLite state folder, keep their share of the site's pages."""
-    import sqlite3
-
-    db = sqlite3.connect(tmp_path / templates_module.FILE_NAME)
-    db.executescript(_OLD_SCHEMA)
-    db.execute("INSERT INTO sites VALUES ('old.example', 10)")
-    db.executemany("INSERT INTO pages VALUES ('old.example', ?, ?)", [(f"url-{n}", n) for n in range(1, 11)])
-    db.executemany("INSERT INTO signatures VALUES ('old.example', ?, ?)", [("menu", 10), ("half", 5), ("rare", 2)])
-    db.commit()
-    db.close()
+    write_old_state(tmp_path)
     client = connect(redis_url)
     client.hset("legacy:templates:pages", "old.example", 10)
     client.zadd("legacy:templates:old.example:urls", {f"url-{n}": n for n in range(1, 11)})

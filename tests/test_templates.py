@@ -289,17 +289,23 @@ CREATE TABLE signatures (site TEXT, signature TEXT, pages INTEGER NOT NULL, PRIM
 """
 
 
-def test_a_state_folder_of_the_old_schema_keeps_its_templates(tmp_path: Path) -> None:
-    """Counts learned before the window become weights with the same share of the site's pages."""
+def write_old_state(folder: Path) -> None:
+    """A template store of the old schema: old.example learned from 10 pages, "menu" on all of
+    them, "half" on 5, "rare" on 2."""
     import sqlite3
 
-    db = sqlite3.connect(tmp_path / templates_module.FILE_NAME)
+    db = sqlite3.connect(folder / templates_module.FILE_NAME)
     db.executescript(_OLD_SCHEMA)
     db.execute("INSERT INTO sites VALUES ('old.example', 10)")
     db.executemany("INSERT INTO pages VALUES ('old.example', ?, ?)", [(f"url-{n}", n) for n in range(1, 11)])
     db.executemany("INSERT INTO signatures VALUES ('old.example', ?, ?)", [("menu", 10), ("half", 5), ("rare", 2)])
     db.commit()
     db.close()
+
+
+def test_a_state_folder_of_the_old_schema_keeps_its_templates(tmp_path: Path) -> None:
+    """Counts learned before the window become weights with the same share of the site's pages."""
+    write_old_state(tmp_path)
     store = SqliteTemplateStore(tmp_path)
     assert store.pages("old.example") == 10 and store.knows("old.example", "url-3")
     assert store.boilerplate("old.example") == {"menu", "half"}
