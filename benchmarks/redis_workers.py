@@ -1,9 +1,9 @@
 """Scale-out speed: pages/s of one and of two crawl workers sharing a redis-server, on a loopback site.
 
-Run: python benchmarks/redis_workers.py [--copies 10] [--rounds 2] [--appendfsync always|everysec] [--extract-workers 0]
+Run: python benchmarks/redis_workers.py [--copies 40] [--rounds 3] [--appendfsync always|everysec] [--extract-workers 0]
 
 The site is the fixture site with ``--copies`` copies of each article under other paths, listed
-in one sitemap (24 x 10 = 240 article pages by default), served on 127.0.0.1 with no politeness
+in one sitemap (24 x 40 = 960 article pages by default), served on 127.0.0.1 with no politeness
 delay, so the crawl is bound by newsbot's own work. Each worker extracts in its one thread
 (``--extract-workers 0``, the default here): a worker is one core, the unit scale-out adds; with
 the crawl's own default (a pool of one process a core) one worker already fills this machine.
@@ -11,7 +11,8 @@ Each run is ``newsbot crawl SITEMAP`` subprocesses against a fresh redis-server 
 pages/s is all workers' fetched pages over the crawl time (first spider open to last close,
 from the run summaries) and over the wall time from the first start to the last exit
 (process start-up included: about 3 s a process here). Also printed: one worker without REDIS_URL (the SQLite store), the
-single-machine baseline. Needs redis-server on PATH (apt-get install redis-server).
+single-machine baseline. After the rounds, the median of each rate and ratio over them: on a
+shared 2-core machine one round's ratio moves by ±0.15. Needs redis-server on PATH (apt-get install redis-server).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,8 +83,8 @@ def crawl(base_url: str, root: Path, workers: int, redis_url: str | None, extrac
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--copies", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--appendfsync", default="always", choices=["always", "everysec"],
                         help="Redis's append-only file fsync: always (every write, as the tests run it) or everysec")
     parser.add_argument("--extract-workers", type=int, default=0,
@@ -97,6 +99,7 @@ def main() -> None:
         articles = build_site(site, args.copies)
         print(f"site: {articles} article pages (+ the fixture site's own pages)")
         with serve(site) as server:
+            rounds: list[dict[str, float]] = []
             for round_ in range(args.rounds):
                 rates, walls = {}, {}
                 for label, workers, shared in (("sqlite, 1 worker", 1, False), ("redis, 1 worker", 1, True),
@@ -109,10 +112,17 @@ def main() -> None:
                         f"round {round_ + 1}  {label:<18} {pages:4d} pages: crawl {span:5.1f} s = {rates[label]:5.1f}"
                         f" pages/s; with process start-up {wall:5.1f} s = {walls[label]:5.1f} pages/s"
                     )
+                summary = dict(rates)  # pages/s over the crawl time, and the ratios
                 for name, table in (("crawl", rates), ("with start-up", walls)):
                     ratio = table["redis, 2 workers"] / table["redis, 1 worker"]
                     baseline = table["redis, 2 workers"] / table["sqlite, 1 worker"]
                     print(f"round {round_ + 1}  {name}: two workers / one worker {ratio:.2f}x, / sqlite one worker {baseline:.2f}x")
+                    summary[f"{name}: two / one"], summary[f"{name}: two / sqlite one"] = ratio, baseline
+                rounds.append(summary)
+        print(f"median of {args.rounds} rounds:")
+        for key in rounds[0]:
+            unit = "x" if "/" in key else " pages/s (crawl time)"
+            print(f"  {key:<36} {statistics.median(r[key] for r in rounds):6.2f}{unit}")
 
 
 if __name__ == "__main__":
