@@ -159,6 +159,17 @@ def test_the_headline_with_a_kicker_or_section_label_is_the_title() -> None:
     assert drop_noise([Block("paragraph", long_prefix)], title, set())[1] == []
 
 
+def test_a_section_heading_that_starts_with_the_headline_stays_once_the_story_has_begun() -> None:
+    """Above the story a block that is the headline plus a label is the headline shown again; below
+    its first paragraph, the story's own sub-headings may start with its headline ("… ~ Supply list:")."""
+    title = "Council approves the bridge budget"
+    sections = [Block("heading", f"{title} ~ Supply list:"), Block("paragraph", P2), Block("heading", f"{title} ~ Directions:")]
+    blocks = [Block("heading", f"{title} | Politics"), Block("paragraph", P1), *sections]
+    kept, removed = drop_noise(blocks, title, set())
+    assert kept == blocks[1:]
+    assert [(r.rule, r.text) for r in removed] == [("title", f"{title} | Politics")]
+
+
 def test_the_headline_punctuated_its_own_way_is_the_title() -> None:
     og = "Budget day: Council approves the bridge money – „We waited long enough“"
     shown = 'Budget day Council approves the bridge money - "We waited long enough"'  # kicker without colon

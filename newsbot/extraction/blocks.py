@@ -21,6 +21,7 @@ from ..urls import brand_label, site_of
 from .clean import MIN_HEADLINE_CHARS, Removal, fold, is_share_text, read_also_marker, text_of
 from .patterns import load_patterns
 from .record import Block, normal_paragraph
+from .structure import STORY_PARAGRAPH_CHARS
 
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
@@ -543,6 +544,7 @@ def drop_noise(
     blocks = list(blocks)
     sections = _linked_section_heads(blocks, links) if links is not None else set()
     headings = Counter(fold(block.text) for block in blocks if block.type == "heading")
+    begun = False  # a story paragraph kept: below it, a sub-heading may start with the headline
     for i, block in enumerate(blocks):
         key = fold(block.text)
         if not key:
@@ -553,8 +555,8 @@ def drop_noise(
             kind = "title" if key in titles else "duplicate"
             if kind == "duplicate" and (repeats or (headings[key] >= MIN_ITEM_LABELS and _heads_new_prose(blocks[i + 1 :], seen))):
                 kind = None  # shown again on purpose, or a label each item of a list repeats ("Key features", "Pros") over its own text
-        elif (words := _words(key)) in title_words or any(_headline_with_label(words, t) for t in title_words):
-            kind = "title"  # "Kicker Headline" or "Headline | Section", punctuated its own way: the headline again
+        elif (words := _words(key)) in title_words or (not begun and any(_headline_with_label(words, t) for t in title_words)):
+            kind = "title"  # "Kicker Headline" or "Headline | Section" above the story, punctuated its own way: the headline again
         elif long_seen.copied_in(key):
             kind = "duplicate"  # the same paragraph again behind a dateline or kicker ("Neuss · …")
         else:
@@ -568,6 +570,7 @@ def drop_noise(
         if len(key) >= MIN_NEAR_COPY_CHARS and block.type != "quote":
             long_seen.add(key)  # (a paragraph holding a quote's words is the story; the quote, its pull quote)
         kept.append(block)
+        begun = begun or (block.type != "heading" and len(block.text) >= STORY_PARAGRAPH_CHARS)
     return kept, removed
 
 
