@@ -314,24 +314,26 @@ def _text_date(page: ParsedPage) -> str | None:
     return None if found is not None and found[4:10] == "-01-01" else found
 
 
+def page_title_candidates(page: ParsedPage, sitename: str | None) -> dict[str, str]:
+    """The page's title sources (og, JSON-LD, twitter, <title>, <h1>), each as ``title_candidates`` reads it."""
+    ld = page.jsonld_article or {}
+    title_el = page.tree.find(".//title")
+    og_title = page.first_meta("og:title")
+    sources = {
+        "og": og_title,
+        "jsonld": _declared_headline(ld, og_title),
+        "twitter": page.first_meta("twitter:title"),
+        "title": title_el.text_content() if title_el is not None else None,
+    }
+    return title_candidates(page, sources, sitename, _ld_text(ld.get("publisher")))
+
+
 def read_metadata(page: ParsedPage) -> Metadata:
     """Everything but the body: structured data first, visible-text searches as fallback."""
     ld = page.jsonld_article or {}
     meta = Metadata()
     meta.sitename = _clean(page.first_meta("og:site_name", "application-name")) or _ld_text(ld.get("publisher"))
-    title_el = page.tree.find(".//title")
-    og_title = page.first_meta("og:title")
-    candidates = title_candidates(
-        page,
-        {
-            "og": og_title,
-            "jsonld": _declared_headline(ld, og_title),
-            "twitter": page.first_meta("twitter:title"),
-            "title": title_el.text_content() if title_el is not None else None,
-        },
-        meta.sitename,
-        _ld_text(ld.get("publisher")),
-    )
+    candidates = page_title_candidates(page, meta.sitename)
     meta.title = vote_title(candidates)
     meta.headlines = list(dict.fromkeys([*candidates.values(), *_alternative_headline(ld)]))
     meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
