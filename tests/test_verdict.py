@@ -261,6 +261,31 @@ def test_a_page_that_is_no_article_keeps_its_heading_as_its_first_line() -> None
     assert article.body.count("Oak shelf unit 80x160 cm") == 1
 
 
+def test_a_service_page_is_named_by_its_meta_title_not_its_slogan() -> None:
+    """A service page's <h1> is a slogan ("Bookkeeping that gives you your evenings back"); its name is
+    what its meta tags call it. An article with the same sources keeps the headline it shows (the <h1>)."""
+    prose = (
+        "<p>Our bookkeepers reconcile your accounts every month, prepare your quarterly tax filings and answer "
+        "your questions by phone or email within one working day, whatever the size of your business.</p>"
+        "<p>Plans start with a free consultation in which we look at your current books, your software and "
+        "your deadlines, and propose a fixed monthly fee with no surprises at the end of the year.</p>"
+    )
+    head = (
+        "<title>Bookkeeping services for small businesses | Ledgerly</title>"
+        "<meta property='og:title' content='Bookkeeping services for small businesses'>"
+        "<meta property='og:site_name' content='Ledgerly'>"
+    )
+    service = f"<html><head>{head}<script type='application/ld+json'>{{\"@type\": \"Service\"}}</script></head>"
+    service += f"<body><main><h1>Bookkeeping that gives you your evenings back</h1>{prose}</main></body></html>"
+    page = extract(service.encode(), "https://www.ledgerly.example/bookkeeping/")
+    assert page.drop_reason == "service_page"
+    assert page.title == "Bookkeeping services for small businesses"
+    story = f"<html><head>{head}<meta property='article:published_time' content='2024-05-02'></head>"
+    story += f"<body><article><h1>Bookkeeping that gives you your evenings back</h1>{prose}</article></body></html>"
+    article = extract(story.encode(), "https://www.ledgerly.example/blog/2024/05/02/your-evenings-back/")
+    assert article.is_article and article.title == "Bookkeeping that gives you your evenings back"
+
+
 def test_a_date_found_in_the_text_keeps_a_weakly_signed_page() -> None:
     # the page declares no date (its signals), but the metadata found one in the visible text
     url = "https://docs.example/docs/quickstart"

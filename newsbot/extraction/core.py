@@ -360,7 +360,7 @@ def _extract(
         id=parsed.id,
         canonical_url=canonical,
         site=site,
-        title=meta.title,
+        title=meta.page_name if drop_reason == "service_page" else meta.title,
         lead=lead,
         body=body_text,
         blocks=blocks,

@@ -60,6 +60,8 @@ class Metadata:
     tags: list[str] = field(default_factory=list)
     image: str | None = None
     sitename: str | None = None
+    page_name: str | None = None
+    """The title the meta tags agree on, the <h1> left out: a service page's name (its <h1> is a slogan)."""
     headlines: list[str] = field(default_factory=list)
     """Every source's headline (og, JSON-LD, h1 …): a copy of any of them in the body is the title again."""
     descriptions: list[str] = field(default_factory=list)
@@ -335,6 +337,7 @@ def read_metadata(page: ParsedPage) -> Metadata:
     meta.sitename = _clean(page.first_meta("og:site_name", "application-name")) or _ld_text(ld.get("publisher"))
     candidates = page_title_candidates(page, meta.sitename)
     meta.title = vote_title(candidates)
+    meta.page_name = vote_title({name: text for name, text in candidates.items() if name != "h1"}) or meta.title
     meta.headlines = list(dict.fromkeys([*candidates.values(), *_alternative_headline(ld)]))
     meta_authors = [a for key in AUTHOR_META for a in page.meta.get(key, []) if not a.startswith("http")]
     meta.authors = clean_authors(
