@@ -1,15 +1,17 @@
-"""How far choosing among the page's title sources can go: newsbot's title against two ceilings.
+"""How far choosing among the page's title sources can go: newsbot's title vote against two ceilings.
 
 Run: python benchmarks/title_sources.py [--corpus DIR ...] [--workers 2]
 
 For each corpus part (WCXB page type and half, Fundus half) it prints, over the pages
-with a gold title: the share newsbot's title matches exactly (``title_matches``, as
-``newsbot eval`` counts it); each source's own hit rate (og, JSON-LD, twitter, <title>,
+with a gold title: the share newsbot's vote among the sources matches exactly
+(``read_metadata``'s title, scored with ``title_matches`` as ``newsbot eval`` scores it; the
+record's title is that vote except on pages the verdict calls service pages, which take their
+meta titles, so ``newsbot eval`` can differ on those parts); each source's own hit rate (og, JSON-LD, twitter, <title>,
 <h1>, as ``title_candidates`` reads them, site names stripped); the **configuration
 ceiling**, the best any rule can do that picks a source from which sources a page has
 and which of them agree (for each such configuration, the source right most often,
 fitted on the very pages it is scored on, so an upper bound); and the **any-source
-ceiling**, pages where at least one source is the gold title. A gap between newsbot and
+ceiling**, pages where at least one source is the gold title. A gap between the vote and
 the configuration ceiling is room for a better vote; a gap between the two ceilings
 needs evidence beyond the sources' agreement; pages past the any-source ceiling have
 a gold title that no source gives.
@@ -34,7 +36,7 @@ DEFAULT_CORPORA = [REPO.parent / "shared" / "corpora" / name for name in ("wcxb-
 SOURCES = ("og", "jsonld", "twitter", "title", "h1")
 
 Reading = tuple[str, bool, tuple[int | None, ...], tuple[bool, ...]]
-"""(part, newsbot right, configuration, each source right): one page's title reading."""
+"""(part, newsbot's vote right, configuration, each source right): one page's title reading."""
 
 
 def configuration(candidates: dict[str, str]) -> tuple[int | None, ...]:
@@ -61,7 +63,7 @@ def reading(page: CorpusPage) -> Reading | None:
 
 
 def ceilings(readings: list[Reading]) -> tuple[float, float, float, list[float]]:
-    """newsbot's rate, the configuration ceiling, the any-source ceiling and each source's rate."""
+    """The vote's rate, the configuration ceiling, the any-source ceiling and each source's rate."""
     by_config: defaultdict[tuple[int | None, ...], Counter[int]] = defaultdict(Counter)
     for _, _, config, hits in readings:
         by_config[config].update(i for i, hit in enumerate(hits) if hit)
@@ -87,7 +89,7 @@ def main() -> None:
     for r in readings:
         parts[r[0]].append(r)
         parts[r[0].split("/")[0] + "/both"].append(r)
-    print(f"{'part':22s} {'pages':>5s} {'newsbot':>7s} {'config':>7s} {'any':>7s}  " + " ".join(f"{s:>6s}" for s in SOURCES))
+    print(f"{'part':22s} {'pages':>5s} {'vote':>7s} {'config':>7s} {'any':>7s}  " + " ".join(f"{s:>6s}" for s in SOURCES))
     for part in sorted(parts):
         own, config, anyone, rates = ceilings(parts[part])
         print(f"{part:22s} {len(parts[part]):5d} {own:7.3f} {config:7.3f} {anyone:7.3f}  " + " ".join(f"{r:6.3f}" for r in rates))
